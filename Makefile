@@ -1,0 +1,58 @@
+# Enlace: `make demo` runs the platform on its embedded default; `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/enlace
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: install demo serve test lint format bench migrate seed messages clean
+
+$(PY):
+	python3.11 -m venv $(VENV) 2>/dev/null || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+messages: install
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+migrate: install
+	$(PY) manage.py migrate --no-input -v 0
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+demo: messages seed
+	@echo ""
+	@echo "Enlace is running on http://127.0.0.1:8000  (API docs: http://127.0.0.1:8000/api/docs/)"
+	@echo "Sign in with any demo account below; the password of every demo account is: enlace-demo-2026"
+	@$(PY) manage.py seed_demo --accounts
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+serve: install
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: messages
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest
+
+bench: install
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest tests/bench -q -s -p no:cacheprovider
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,4 @@
+app_name = "buyers"
+
+urlpatterns: list = []
+api_urlpatterns: list = []

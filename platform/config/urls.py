@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+import accounts.urls
+import buyers.urls
+import suppliers.urls
+import taxonomy.urls
+
+from . import views
+
+api_v1 = [
+    *accounts.urls.api_urlpatterns,
+    *taxonomy.urls.api_urlpatterns,
+    *suppliers.urls.api_urlpatterns,
+    *buyers.urls.api_urlpatterns,
+]
+
+urlpatterns = [
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", views.health, name="health"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("accounts/", include(accounts.urls)),
+    path("suppliers/", include(suppliers.urls)),
+    path("requirements/", include(buyers.urls)),
+    path("taxonomy/", include(taxonomy.urls)),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

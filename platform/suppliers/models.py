@@ -1,0 +1,207 @@
+"""Supplier profiles: what an SME makes, with what, how much, certified by whom, and how ready it is."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+
+
+class VerificationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending verification")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+
+
+class SupplierProfile(models.Model):
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="supplier_profile")
+    summary = models.TextField(_("summary"), blank=True)
+    production_capacity = models.TextField(_("production capacity"), blank=True)
+    quality_systems = models.TextField(_("quality systems"), blank=True)
+    readiness_score = models.DecimalField(
+        _("readiness score"), max_digits=5, decimal_places=2, null=True, blank=True,
+        help_text=_("0–100, from the latest readiness diagnostic."),
+    )
+    published = models.BooleanField(_("published"), default=False, db_index=True)
+    verification_status = models.CharField(
+        max_length=16, choices=VerificationStatus.choices, default=VerificationStatus.PENDING, db_index=True
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verification_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation__legal_name"]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class Capability(models.Model):
+    class Language(models.TextChoices):
+        EN = "en", _("English")
+        ES = "es", _("Spanish")
+        PT = "pt", _("Portuguese")
+
+    profile = models.ForeignKey(SupplierProfile, on_delete=models.CASCADE, related_name="capabilities")
+    category = models.ForeignKey("taxonomy.Category", on_delete=models.PROTECT, related_name="capabilities")
+    description = models.TextField(_("description"))
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ES)
+    keywords = models.JSONField(_("keywords"), default=list, blank=True)
+    monthly_capacity = models.DecimalField(
+        _("monthly capacity"), max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    capacity_unit = models.CharField(_("capacity unit"), max_length=32, blank=True)
+    lead_time_days = models.PositiveIntegerField(_("lead time (days)"), null=True, blank=True)
+    minimum_order = models.DecimalField(
+        _("minimum order"), max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["profile_id", "id"]
+        verbose_name_plural = _("capabilities")
+
+    def __str__(self) -> str:
+        return f"{self.profile}: {self.category.code}"
+
+
+class Machine(models.Model):
+    """One line of the machinery inventory."""
+
+    profile = models.ForeignKey(SupplierProfile, on_delete=models.CASCADE, related_name="machines")
+    name = models.CharField(_("machine"), max_length=200)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1, validators=[MinValueValidator(1)])
+    manufacturer = models.CharField(_("manufacturer / model"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    notes = models.CharField(_("notes"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["profile_id", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.name}"
+
+
+def certificate_upload_to(instance: "Certification", filename: str) -> str:
+    return f"certificates/{instance.profile_id}/{timezone.now():%Y%m}/{filename}"
+
+
+class Certification(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    profile = models.ForeignKey(SupplierProfile, on_delete=models.CASCADE, related_name="certifications")
+    standard = models.ForeignKey(
+        "taxonomy.CertificationStandard", on_delete=models.PROTECT, related_name="certifications"
+    )
+    number = models.CharField(_("certificate number"), max_length=100, blank=True)
+    certifying_body = models.CharField(_("certifying body"), max_length=200)
+    scope = models.TextField(_("scope"), blank=True)
+    issued_on = models.DateField(_("issued on"))
+    expires_on = models.DateField(_("expires on"))
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    document = models.FileField(_("certificate document"), upload_to=certificate_upload_to, blank=True)
+    verification_status = models.CharField(
+        max_length=16, choices=VerificationStatus.choices, default=VerificationStatus.PENDING, db_index=True
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["expires_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_on__gt=models.F("issued_on")), name="certification_expires_after_issue"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.standard} — {self.profile}"
+
+    def is_valid_on(self, day: date) -> bool:
+        return self.status == self.Status.ACTIVE and self.issued_on <= day <= self.expires_on
+
+    @property
+    def effective_status(self) -> str:
+        """What a reader needs: active, suspended, withdrawn, or expired once the date has passed."""
+        if self.status == self.Status.ACTIVE and self.expires_on < timezone.localdate():
+            return "expired"
+        return self.status
+
+
+DIAGNOSTIC_AREAS = (
+    ("environmental_management", _("Environmental management")),
+    ("information_systems", _("Information systems")),
+    ("infrastructure", _("Infrastructure")),
+    ("innovation", _("Innovation")),
+    ("managerial_capital", _("Intellectual and managerial capital")),
+    ("investment", _("Investment")),
+    ("marketing", _("Marketing")),
+    ("production_capacity", _("Production capacity")),
+)
+
+
+def _area_field(label):
+    return models.PositiveSmallIntegerField(label, validators=[MinValueValidator(1), MaxValueValidator(5)])
+
+
+class ReadinessDiagnostic(models.Model):
+    """The eight areas Costa Rica Provee assesses, scored 1–5; the readiness score maps their mean to 0–100."""
+
+    profile = models.ForeignKey(SupplierProfile, on_delete=models.CASCADE, related_name="diagnostics")
+    assessed_on = models.DateField(_("assessed on"), default=timezone.localdate)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    environmental_management = _area_field(_("Environmental management"))
+    information_systems = _area_field(_("Information systems"))
+    infrastructure = _area_field(_("Infrastructure"))
+    innovation = _area_field(_("Innovation"))
+    managerial_capital = _area_field(_("Intellectual and managerial capital"))
+    investment = _area_field(_("Investment"))
+    marketing = _area_field(_("Marketing"))
+    production_capacity = _area_field(_("Production capacity"))
+    notes = models.TextField(blank=True)
+    score = models.DecimalField(max_digits=5, decimal_places=2, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-assessed_on", "-id"]
+        get_latest_by = ["assessed_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.profile} {self.assessed_on}: {self.score}"
+
+    def area_scores(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name, _label in DIAGNOSTIC_AREAS}
+
+    @staticmethod
+    def score_from_areas(areas: dict[str, int]) -> Decimal:
+        """Mean of the eight 1–5 scores mapped linearly onto 0–100 (all ones = 0, all fives = 100)."""
+        mean = Decimal(sum(areas.values())) / Decimal(len(areas))
+        return ((mean - 1) * 25).quantize(Decimal("0.01"))
+
+    def save(self, *args, **kwargs):
+        self.score = self.score_from_areas(self.area_scores())
+        super().save(*args, **kwargs)

@@ -1,0 +1,4 @@
+app_name = "suppliers"
+
+urlpatterns: list = []
+api_urlpatterns: list = []

@@ -1,0 +1,4 @@
+app_name = "taxonomy"
+
+urlpatterns: list = []
+api_urlpatterns: list = []
