@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "taxonomy",
     "suppliers",
     "buyers",
+    "demo",
 ]
 
 MIDDLEWARE = [
