@@ -40,7 +40,7 @@ serve: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/lint-imports
+	PYTHONPATH=platform:. $(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff format .
@@ -48,7 +48,7 @@ format: install
 
 test: messages
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/lint-imports
+	PYTHONPATH=platform:. $(VENV)/bin/lint-imports
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest
 
 bench: install

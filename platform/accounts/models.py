@@ -113,11 +113,17 @@ class Organisation(models.Model):
     city = models.CharField(_("city"), max_length=128, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     latitude = models.DecimalField(
-        max_digits=9, decimal_places=6, null=True, blank=True,
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.DecimalField(
-        max_digits=9, decimal_places=6, null=True, blank=True,
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     website = models.URLField(_("website"), blank=True)
@@ -131,8 +137,12 @@ class Organisation(models.Model):
     export_destinations = CountryField(_("export destinations"), multiple=True, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
     industry = models.ForeignKey(
-        "taxonomy.Industry", verbose_name=_("industry (ISIC Rev.4)"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="organisations",
+        "taxonomy.Industry",
+        verbose_name=_("industry (ISIC Rev.4)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organisations",
     )
     verification_status = models.CharField(
         max_length=16, choices=VerificationStatus.choices, default=VerificationStatus.PENDING, db_index=True

@@ -53,15 +53,6 @@ class IsAgencyStaff(BasePermission):
         return is_agency_staff(request.user)
 
 
-class ReadOnlyOrAgencyStaff(BasePermission):
-    """Reference data: every signed-in user reads it, only agency staff change it."""
-
-    def has_permission(self, request, view):
-        if not request.user.is_authenticated:
-            return False
-        return request.method in SAFE_METHODS or is_agency_staff(request.user)
-
-
 class OrganisationScoped(BasePermission):
     """Objects that belong to an organisation (``view.get_owner_organisation(obj)``).
 

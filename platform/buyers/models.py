@@ -39,12 +39,20 @@ class Requirement(models.Model):
     specification = models.TextField(_("technical specification"))
     categories = models.ManyToManyField("taxonomy.Category", related_name="requirements", blank=True)
     quantity = models.DecimalField(
-        _("quantity"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("quantity"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0.01"))],
     )
     unit = models.CharField(_("unit"), max_length=32, blank=True)
     estimated_annual_value = models.DecimalField(
-        _("estimated annual value"), max_digits=16, decimal_places=2, null=True, blank=True,
+        _("estimated annual value"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
     currency = models.CharField(_("currency"), max_length=3, default="USD")
@@ -52,19 +60,23 @@ class Requirement(models.Model):
     delivery_region = models.CharField(_("delivery region"), max_length=128, blank=True)
     delivery_city = models.CharField(_("delivery city"), max_length=128, blank=True)
     delivery_latitude = models.DecimalField(
-        max_digits=9, decimal_places=6, null=True, blank=True,
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     delivery_longitude = models.DecimalField(
-        max_digits=9, decimal_places=6, null=True, blank=True,
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     needed_by = models.DateField(_("needed by"), null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
     visibility = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC)
-    restrict_to_delivery_country = models.BooleanField(
-        _("only suppliers in the delivery country"), default=False
-    )
+    restrict_to_delivery_country = models.BooleanField(_("only suppliers in the delivery country"), default=False)
     published_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -84,6 +84,7 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{ROOT_DIR / '
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if IS_PRODUCTION else 0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
@@ -148,6 +149,7 @@ CACHES = {
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Enlace <no-reply@enlace.example>")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -177,6 +179,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RequirementStatusEnum": "buyers.models.Requirement.Status",
+        "CertificationStatusEnum": "suppliers.models.Certification.Status",
+        "VerificationStatusEnum": "suppliers.models.VerificationStatus",
+        "LanguageEnum": "suppliers.models.Capability.Language",
+        "CountryEnum": "django_countries.countries",
+    },
 }
 
 LOGGING = {

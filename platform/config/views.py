@@ -2,6 +2,11 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from accounts.permissions import is_agency_staff
+from suppliers.selectors import pending_verification_count
+
+from .selectors import platform_figures
+
 
 def health(request):
     """Liveness and database reachability, for the load balancer and docker health checks."""
@@ -11,4 +16,7 @@ def health(request):
 
 
 def home(request):
-    return render(request, "home.html")
+    context = {"figures": platform_figures()}
+    if is_agency_staff(request.user):
+        context["pending_verifications"] = pending_verification_count()
+    return render(request, "home.html", context)

@@ -24,7 +24,11 @@ class SupplierProfile(models.Model):
     production_capacity = models.TextField(_("production capacity"), blank=True)
     quality_systems = models.TextField(_("quality systems"), blank=True)
     readiness_score = models.DecimalField(
-        _("readiness score"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("readiness score"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text=_("0–100, from the latest readiness diagnostic."),
     )
     published = models.BooleanField(_("published"), default=False, db_index=True)
@@ -58,13 +62,21 @@ class Capability(models.Model):
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.ES)
     keywords = models.JSONField(_("keywords"), default=list, blank=True)
     monthly_capacity = models.DecimalField(
-        _("monthly capacity"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("monthly capacity"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
     capacity_unit = models.CharField(_("capacity unit"), max_length=32, blank=True)
     lead_time_days = models.PositiveIntegerField(_("lead time (days)"), null=True, blank=True)
     minimum_order = models.DecimalField(
-        _("minimum order"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("minimum order"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -193,15 +205,18 @@ class ReadinessDiagnostic(models.Model):
     def __str__(self) -> str:
         return f"{self.profile} {self.assessed_on}: {self.score}"
 
+    def save(self, *args, **kwargs):
+        self.score = self.score_from_areas(self.area_scores())
+        super().save(*args, **kwargs)
+
     def area_scores(self) -> dict[str, int]:
         return {name: getattr(self, name) for name, _label in DIAGNOSTIC_AREAS}
+
+    def labelled_area_scores(self) -> list[tuple[str, int]]:
+        return [(label, getattr(self, name)) for name, label in DIAGNOSTIC_AREAS]
 
     @staticmethod
     def score_from_areas(areas: dict[str, int]) -> Decimal:
         """Mean of the eight 1–5 scores mapped linearly onto 0–100 (all ones = 0, all fives = 100)."""
         mean = Decimal(sum(areas.values())) / Decimal(len(areas))
         return ((mean - 1) * 25).quantize(Decimal("0.01"))
-
-    def save(self, *args, **kwargs):
-        self.score = self.score_from_areas(self.area_scores())
-        super().save(*args, **kwargs)

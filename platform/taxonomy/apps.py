@@ -1,5 +1,22 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def load_reference_data_when_empty(sender, using="default", **kwargs):
+    """A fresh `migrate` leaves a usable platform: the shipped taxonomies are loaded once, when empty."""
+    from .models import Category, CertificationStandard, Industry
+    from .services import load_reference_data
+
+    if not (
+        Category.objects.using(using).exists()
+        and Industry.objects.using(using).exists()
+        and CertificationStandard.objects.using(using).exists()
+    ):
+        load_reference_data()
 
 
 class TaxonomyConfig(AppConfig):
     name = "taxonomy"
+
+    def ready(self):
+        post_migrate.connect(load_reference_data_when_empty, sender=self, dispatch_uid="taxonomy-reference-data")

@@ -9,6 +9,8 @@ class LocalisedNameMixin(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=400)
     name_es = models.CharField(_("name (Spanish)"), max_length=400, blank=True)
     name_pt = models.CharField(_("name (Portuguese)"), max_length=400, blank=True)
+    # Code and every name, lower-cased and without accents: "lácteos" and "lacteos" find the same row.
+    search_text = models.TextField(editable=False, default="")
 
     class Meta:
         abstract = True

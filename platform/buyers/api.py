@@ -1,0 +1,191 @@
+from django.db import transaction
+from django_countries.serializer_fields import CountryField
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from accounts.models import Organisation
+from suppliers.models import SupplierProfile
+from taxonomy.models import Category, CertificationStandard
+
+from . import selectors, services
+from .models import Requirement, RequirementInvitation
+
+
+class RequiredCertificationSerializer(serializers.Serializer):
+    standard = serializers.SlugRelatedField(slug_field="code", queryset=CertificationStandard.objects.all())
+    mandatory = serializers.BooleanField(default=True)
+
+
+class RequirementSerializer(serializers.ModelSerializer):
+    buyer = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.MNC), required=False
+    )
+    buyer_name = serializers.CharField(source="buyer.legal_name", read_only=True)
+    categories = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Category.objects.filter(scheme="CPV"), required=False
+    )
+    required_certifications = RequiredCertificationSerializer(many=True, required=False)
+    delivery_country = CountryField(required=False, allow_blank=True)
+
+    class Meta:
+        model = Requirement
+        fields = [
+            "id",
+            "buyer",
+            "buyer_name",
+            "title",
+            "specification",
+            "categories",
+            "required_certifications",
+            "quantity",
+            "unit",
+            "estimated_annual_value",
+            "currency",
+            "delivery_country",
+            "delivery_region",
+            "delivery_city",
+            "delivery_latitude",
+            "delivery_longitude",
+            "needed_by",
+            "status",
+            "visibility",
+            "restrict_to_delivery_country",
+            "published_at",
+            "closed_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "published_at", "closed_at", "created_at", "updated_at"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["required_certifications"] = [
+            {"standard": rc.standard.code, "mandatory": rc.mandatory} for rc in instance.required_certifications.all()
+        ]
+        return data
+
+    @staticmethod
+    def _certifications(validated_data):
+        items = validated_data.pop("required_certifications", None)
+        return None if items is None else [(item["standard"], item["mandatory"]) for item in items]
+
+    def create(self, validated_data):
+        user = self.context["request"].user
+        buyer = validated_data.pop("buyer", None) or selectors.buyer_organisations_for(user=user).first()
+        if buyer is None:
+            raise PermissionDenied("Only members of a buyer organisation post requirements.")
+        certifications = self._certifications(validated_data) or []
+        return services.create_requirement(
+            buyer=buyer, created_by=user, required_certifications=certifications, **validated_data
+        )
+
+    def update(self, instance, validated_data):
+        if "buyer" in validated_data and validated_data.pop("buyer") != instance.buyer:
+            raise serializers.ValidationError({"buyer": ["A requirement cannot move to another buyer."]})
+        certifications = self._certifications(validated_data)
+        return services.update_requirement(
+            requirement=instance,
+            actor=self.context["request"].user,
+            required_certifications=certifications,
+            **validated_data,
+        )
+
+
+class RequirementFilter(filters.FilterSet):
+    category = filters.CharFilter(method="filter_category", label="CPV code (includes its subtree)")
+    needed_by_after = filters.DateFilter(field_name="needed_by", lookup_expr="gte")
+    needed_by_before = filters.DateFilter(field_name="needed_by", lookup_expr="lte")
+
+    class Meta:
+        model = Requirement
+        fields = ["status", "visibility", "delivery_country", "buyer"]
+
+    def filter_category(self, queryset, name, value):
+        return selectors.filter_requirements(queryset, category=value)
+
+
+class RequirementInvitationSerializer(serializers.ModelSerializer):
+    supplier_name = serializers.CharField(source="supplier.organisation.legal_name", read_only=True)
+
+    class Meta:
+        model = RequirementInvitation
+        fields = ["id", "supplier", "supplier_name", "created_at"]
+
+
+class RequirementViewSet(viewsets.ModelViewSet):
+    """Sourcing requirements. Confidential ones are visible only to their buyer, invited suppliers and agency staff."""
+
+    serializer_class = RequirementSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_class = RequirementFilter
+    search_fields = ["title", "specification"]
+    ordering_fields = ["created_at", "needed_by", "estimated_annual_value"]
+
+    def get_queryset(self):
+        return (
+            selectors.requirements_visible_to(user=self.request.user)
+            .prefetch_related("categories", "required_certifications__standard")
+            .order_by("-created_at")
+        )
+
+    def _require_manager(self, requirement):
+        if not selectors.may_manage(user=self.request.user, requirement=requirement):
+            raise PermissionDenied("Only the buyer's team and agency staff may do this.")
+
+    def perform_update(self, serializer):
+        self._require_manager(serializer.instance)
+        serializer.save()
+
+    def perform_destroy(self, instance):
+        services.delete_draft(requirement=instance, actor=self.request.user)
+
+    @extend_schema(
+        request=inline_serializer(
+            "RequirementTransition", {"status": serializers.ChoiceField(choices=Requirement.Status.choices)}
+        ),
+        responses=RequirementSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Move a requirement to another status: draft → open → closed/awarded; closed → open."""
+        requirement = self.get_object()
+        self._require_manager(requirement)
+        target = request.data.get("status") if isinstance(request.data, dict) else None
+        if not isinstance(target, str):
+            raise serializers.ValidationError({"status": ["This field is required."]})
+        requirement = services.change_status(requirement=requirement, actor=request.user, to_status=target)
+        return Response(self.get_serializer(self.get_queryset().get(pk=requirement.pk)).data)
+
+    @extend_schema(
+        methods=["POST"],
+        request=inline_serializer(
+            "RequirementInvite", {"suppliers": serializers.ListField(child=serializers.IntegerField())}
+        ),
+        responses=RequirementInvitationSerializer(many=True),
+    )
+    @extend_schema(methods=["GET"], responses=RequirementInvitationSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def invitations(self, request, pk=None):
+        """Invited suppliers. An invited SME sees only its own invitation; the buyer and agency see all."""
+        requirement = self.get_object()
+        if request.method == "POST":
+            self._require_manager(requirement)
+            ids = request.data.get("suppliers") if isinstance(request.data, dict) else None
+            if not isinstance(ids, list) or not ids or not all(isinstance(i, int) for i in ids):
+                raise serializers.ValidationError({"suppliers": ["Give a non-empty list of supplier ids."]})
+            profiles = list(SupplierProfile.objects.filter(pk__in=ids).select_related("organisation"))
+            missing = sorted(set(ids) - {p.pk for p in profiles})
+            if missing:
+                raise serializers.ValidationError({"suppliers": [f"Unknown supplier ids: {missing}"]})
+            with transaction.atomic():
+                services.invite_suppliers(requirement=requirement, actor=request.user, suppliers=profiles)
+            status_code = status.HTTP_201_CREATED
+        else:
+            status_code = status.HTTP_200_OK
+        invitations = selectors.invitations_visible_to(user=request.user, requirement=requirement)
+        return Response(RequirementInvitationSerializer(invitations, many=True).data, status=status_code)

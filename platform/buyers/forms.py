@@ -1,0 +1,92 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from taxonomy.models import Category, CertificationStandard
+from taxonomy.selectors import normalise_cpv_code
+
+from .models import Requirement
+
+
+class RequirementForm(forms.ModelForm):
+    category_codes = forms.CharField(
+        label=_("Categories (CPV codes)"),
+        help_text=_("One or more codes separated by commas, e.g. 33140000, 19520000."),
+        widget=forms.TextInput(attrs={"class": "category-picker", "autocomplete": "off"}),
+    )
+    mandatory_certifications = forms.ModelMultipleChoiceField(
+        label=_("Mandatory certifications"),
+        queryset=CertificationStandard.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    preferred_certifications = forms.ModelMultipleChoiceField(
+        label=_("Preferred certifications"),
+        queryset=CertificationStandard.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Requirement
+        fields = [
+            "title",
+            "specification",
+            "quantity",
+            "unit",
+            "estimated_annual_value",
+            "currency",
+            "delivery_country",
+            "delivery_region",
+            "delivery_city",
+            "needed_by",
+            "visibility",
+            "restrict_to_delivery_country",
+        ]
+        widgets = {
+            "specification": forms.Textarea(attrs={"rows": 6}),
+            "needed_by": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["category_codes"] = ", ".join(c.code for c in self.instance.categories.all())
+            required = list(self.instance.required_certifications.all())
+            self.initial["mandatory_certifications"] = [rc.standard_id for rc in required if rc.mandatory]
+            self.initial["preferred_certifications"] = [rc.standard_id for rc in required if not rc.mandatory]
+
+    def clean_category_codes(self):
+        raw = [part.strip() for part in self.cleaned_data["category_codes"].replace(";", ",").split(",")]
+        codes = [normalise_cpv_code(part) for part in raw if part]
+        found = {c.code: c for c in Category.objects.filter(scheme="CPV", code__in=[c for c in codes if c])}
+        unknown = [part for part, code in zip([p for p in raw if p], codes, strict=True) if code not in found]
+        if unknown:
+            raise forms.ValidationError(_("Unknown CPV codes: %(codes)s") % {"codes": ", ".join(unknown)})
+        if not found:
+            raise forms.ValidationError(_("Give at least one CPV code."))
+        return list(found.values())
+
+    def clean(self):
+        data = super().clean()
+        both = set(data.get("mandatory_certifications") or []) & set(data.get("preferred_certifications") or [])
+        if both:
+            self.add_error("preferred_certifications", _("A certification is either mandatory or preferred, not both."))
+        return data
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        categories = data.pop("category_codes")
+        certifications = [(s, True) for s in data.pop("mandatory_certifications") or []] + [
+            (s, False) for s in data.pop("preferred_certifications") or []
+        ]
+        return {"categories": categories, "required_certifications": certifications, **data}
+
+
+class InviteForm(forms.Form):
+    supplier = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RequirementFilterForm(forms.Form):
+    q = forms.CharField(label=_("Words"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", "—"), *Requirement.Status.choices])
+    category = forms.CharField(label=_("Category (CPV code)"), required=False)

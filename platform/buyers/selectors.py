@@ -1,0 +1,102 @@
+"""Reads about sourcing requirements.
+
+The confidentiality rule, in one place:
+- agency staff see every requirement;
+- members of the buyer organisation see all of their own, drafts included;
+- members of an SME see requirements that are not drafts and are either public, or "invited" with their
+  supplier profile among the invited; "agency only" requirements never;
+- members of other MNCs and consultancies see nothing of another buyer's sourcing (it is competitive
+  information);
+- anonymous visitors see nothing.
+A requirement one may not see answers 404, never 403, so its existence does not leak.
+"""
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import Membership, Organisation
+from accounts.permissions import is_agency_staff
+
+from .models import Requirement, RequirementInvitation
+
+
+def requirements_visible_to(*, user) -> QuerySet[Requirement]:
+    if not user.is_authenticated:
+        return Requirement.objects.none()
+    base = Requirement.objects.select_related("buyer")
+    if is_agency_staff(user):
+        return base
+    memberships = Membership.objects.filter(user=user)
+    own_buyers = memberships.filter(organisation__kind=Organisation.Kind.MNC).values("organisation_id")
+    own_smes = memberships.filter(organisation__kind=Organisation.Kind.SME).values("organisation_id")
+    invited = RequirementInvitation.objects.filter(supplier__organisation_id__in=own_smes).values("requirement_id")
+    not_draft = ~Q(status=Requirement.Status.DRAFT)
+    visible = Q(buyer_id__in=own_buyers) | (not_draft & Q(visibility=Requirement.Visibility.INVITED, pk__in=invited))
+    if own_smes.exists():
+        visible |= not_draft & Q(visibility=Requirement.Visibility.PUBLIC)
+    return base.filter(visible)
+
+
+def requirement_detail(*, user, requirement_id: int) -> Requirement | None:
+    return (
+        requirements_visible_to(user=user)
+        .filter(pk=requirement_id)
+        .prefetch_related("categories", "required_certifications__standard")
+        .first()
+    )
+
+
+def filter_requirements(
+    queryset: QuerySet[Requirement],
+    *,
+    status: str = "",
+    visibility: str = "",
+    category: str = "",
+    country: str = "",
+    text: str = "",
+) -> QuerySet[Requirement]:
+    if status:
+        queryset = queryset.filter(status=status)
+    if visibility:
+        queryset = queryset.filter(visibility=visibility)
+    if category:
+        queryset = queryset.filter(categories__lineage__contains=f"/{category}/")
+    if country:
+        queryset = queryset.filter(delivery_country=country)
+    for word in (text or "").split():
+        queryset = queryset.filter(Q(title__icontains=word) | Q(specification__icontains=word))
+    return queryset.distinct()
+
+
+def invitations_visible_to(*, user, requirement: Requirement) -> QuerySet[RequirementInvitation]:
+    """The buyer and agency staff see every invitee; an invited SME sees only its own invitation."""
+    invitations = requirement.invitations.select_related("supplier__organisation").order_by("created_at")
+    if is_agency_staff(user) or Membership.objects.filter(user=user, organisation=requirement.buyer).exists():
+        return invitations
+    return invitations.filter(supplier__organisation__memberships__user=user)
+
+
+def open_requirements_for_supplier(*, profile) -> QuerySet[Requirement]:
+    invited = RequirementInvitation.objects.filter(supplier=profile).values("requirement_id")
+    return Requirement.objects.filter(status=Requirement.Status.OPEN).filter(
+        Q(visibility=Requirement.Visibility.PUBLIC) | Q(visibility=Requirement.Visibility.INVITED, pk__in=invited)
+    )
+
+
+def may_manage(*, user, requirement: Requirement) -> bool:
+    """Owners and members of the buyer, and agency staff, edit a requirement and move its status."""
+    if is_agency_staff(user):
+        return True
+    return Membership.objects.filter(
+        user=user, organisation=requirement.buyer, role__in=[Membership.Role.OWNER, Membership.Role.MEMBER]
+    ).exists()
+
+
+def buyer_organisations_for(*, user) -> QuerySet[Organisation]:
+    """The MNC organisations a user may post requirements for."""
+    if is_agency_staff(user):
+        return Organisation.objects.filter(kind=Organisation.Kind.MNC)
+    return Organisation.objects.filter(
+        kind=Organisation.Kind.MNC,
+        memberships__user=user,
+        memberships__role__in=[Membership.Role.OWNER, Membership.Role.MEMBER],
+    )

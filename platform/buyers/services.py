@@ -1,0 +1,195 @@
+"""Every write about sourcing requirements happens here."""
+
+import datetime as dt
+
+import pycountry
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation
+from suppliers.models import VerificationStatus
+
+from .models import RequiredCertification, Requirement, RequirementInvitation
+from .selectors import buyer_organisations_for, may_manage
+from .signals import requirement_changed, requirement_published
+
+SCALAR_FIELDS = {
+    "title",
+    "specification",
+    "quantity",
+    "unit",
+    "estimated_annual_value",
+    "currency",
+    "delivery_country",
+    "delivery_region",
+    "delivery_city",
+    "delivery_latitude",
+    "delivery_longitude",
+    "needed_by",
+    "visibility",
+    "restrict_to_delivery_country",
+}
+
+
+def _validate_currency(code: str) -> str:
+    code = (code or "").strip().upper()
+    if not code or pycountry.currencies.get(alpha_3=code) is None:
+        raise ValidationError({"currency": [_("“%(code)s” is not an ISO 4217 currency code.") % {"code": code}]})
+    return code
+
+
+def _validate_needed_by(needed_by: dt.date | None) -> None:
+    if needed_by is not None and needed_by < timezone.localdate():
+        raise ValidationError({"needed_by": [_("The needed-by date is in the past.")]})
+
+
+def _set_certifications(requirement: Requirement, required_certifications) -> None:
+    requirement.required_certifications.all().delete()
+    seen = set()
+    for standard, mandatory in required_certifications:
+        if standard.pk in seen:
+            raise ValidationError(
+                {"required_certifications": [_("%(standard)s is listed twice.") % {"standard": standard}]}
+            )
+        seen.add(standard.pk)
+        RequiredCertification.objects.create(requirement=requirement, standard=standard, mandatory=bool(mandatory))
+
+
+def _announce_change(requirement: Requirement) -> None:
+    if requirement.status == Requirement.Status.OPEN:
+        transaction.on_commit(lambda: requirement_changed.send(sender=Requirement, requirement=requirement))
+
+
+@transaction.atomic
+def create_requirement(
+    *,
+    buyer: Organisation,
+    created_by,
+    title: str,
+    specification: str,
+    categories=(),
+    required_certifications=(),
+    currency: str = "USD",
+    needed_by: dt.date | None = None,
+    **fields,
+) -> Requirement:
+    if not buyer_organisations_for(user=created_by).filter(pk=buyer.pk).exists():
+        raise PermissionDenied(_("You may post requirements only for your own buyer organisation."))
+    unknown = set(fields) - SCALAR_FIELDS
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be set.")] for name in sorted(unknown)})
+    _validate_needed_by(needed_by)
+    requirement = Requirement(
+        buyer=buyer,
+        created_by=created_by,
+        title=(title or "").strip(),
+        specification=(specification or "").strip(),
+        currency=_validate_currency(currency),
+        needed_by=needed_by,
+        status=Requirement.Status.DRAFT,
+        **fields,
+    )
+    requirement.full_clean()
+    requirement.save()
+    requirement.categories.set(categories)
+    _set_certifications(requirement, required_certifications)
+    return requirement
+
+
+@transaction.atomic
+def update_requirement(
+    *, requirement: Requirement, actor, categories=None, required_certifications=None, **fields
+) -> Requirement:
+    if not may_manage(user=actor, requirement=requirement):
+        raise PermissionDenied(_("Only the buyer's team and agency staff edit a requirement."))
+    if requirement.status in (Requirement.Status.CLOSED, Requirement.Status.AWARDED):
+        raise ValidationError({"status": [_("A closed or awarded requirement cannot be edited; reopen it first.")]})
+    unknown = set(fields) - SCALAR_FIELDS
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be changed.")] for name in sorted(unknown)})
+    if "currency" in fields:
+        fields["currency"] = _validate_currency(fields["currency"])
+    if "needed_by" in fields:
+        _validate_needed_by(fields["needed_by"])
+    for name, value in fields.items():
+        setattr(requirement, name, value)
+    requirement.full_clean()
+    requirement.save()
+    if categories is not None:
+        requirement.categories.set(categories)
+    if required_certifications is not None:
+        _set_certifications(requirement, required_certifications)
+    _announce_change(requirement)
+    return requirement
+
+
+@transaction.atomic
+def change_status(*, requirement: Requirement, actor, to_status: str) -> Requirement:
+    if not may_manage(user=actor, requirement=requirement):
+        raise PermissionDenied(_("Only the buyer's team and agency staff change a requirement's status."))
+    requirement = Requirement.objects.select_for_update().get(pk=requirement.pk)
+    if to_status not in Requirement.Status.values:
+        raise ValidationError({"status": [_("Unknown status “%(status)s”.") % {"status": to_status}]})
+    if not requirement.can_move_to(to_status):
+        allowed = ", ".join(str(s) for s in requirement.TRANSITIONS[requirement.status]) or _("none")
+        raise ValidationError(
+            {
+                "status": [
+                    _("A %(current)s requirement cannot become %(target)s (allowed: %(allowed)s).")
+                    % {"current": requirement.status, "target": to_status, "allowed": allowed}
+                ]
+            }
+        )
+    if to_status == Requirement.Status.OPEN:
+        missing = {}
+        if not requirement.categories.exists():
+            missing["categories"] = [_("Choose at least one category before publishing.")]
+        _validate_needed_by(requirement.needed_by)
+        if missing:
+            raise ValidationError(missing)
+        requirement.published_at = requirement.published_at or timezone.now()
+        requirement.closed_at = None
+    elif to_status in (Requirement.Status.CLOSED, Requirement.Status.AWARDED):
+        requirement.closed_at = timezone.now()
+    requirement.status = to_status
+    requirement.save(update_fields=["status", "published_at", "closed_at", "updated_at"])
+    if to_status == Requirement.Status.OPEN:
+        transaction.on_commit(lambda: requirement_published.send(sender=Requirement, requirement=requirement))
+    return requirement
+
+
+@transaction.atomic
+def invite_suppliers(*, requirement: Requirement, actor, suppliers) -> list[RequirementInvitation]:
+    """Invite published suppliers; inviting one twice changes nothing."""
+    if not may_manage(user=actor, requirement=requirement):
+        raise PermissionDenied(_("Only the buyer's team and agency staff invite suppliers."))
+    invitations = []
+    refused = [str(s) for s in suppliers if not s.published or s.verification_status == VerificationStatus.REJECTED]
+    if refused:
+        raise ValidationError(
+            {"suppliers": [_("Not available for invitation: %(names)s.") % {"names": ", ".join(refused)}]}
+        )
+    for supplier in suppliers:
+        invitation, _created = RequirementInvitation.objects.get_or_create(
+            requirement=requirement, supplier=supplier, defaults={"invited_by": actor}
+        )
+        invitations.append(invitation)
+    return invitations
+
+
+@transaction.atomic
+def revoke_invitation(*, invitation: RequirementInvitation, actor) -> None:
+    if not may_manage(user=actor, requirement=invitation.requirement):
+        raise PermissionDenied(_("Only the buyer's team and agency staff revoke invitations."))
+    invitation.delete()
+
+
+@transaction.atomic
+def delete_draft(*, requirement: Requirement, actor) -> None:
+    if not may_manage(user=actor, requirement=requirement):
+        raise PermissionDenied(_("Only the buyer's team and agency staff delete a requirement."))
+    if requirement.status != Requirement.Status.DRAFT:
+        raise ValidationError({"status": [_("Only drafts can be deleted; close the requirement instead.")]})
+    requirement.delete()

@@ -1,0 +1,151 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.forms import add_service_errors
+from accounts.permissions import is_agency_staff
+from suppliers.models import SupplierProfile
+from suppliers.selectors import search_suppliers
+from taxonomy.selectors import normalise_cpv_code
+
+from . import selectors, services
+from .forms import RequirementFilterForm, RequirementForm
+from .models import Requirement
+
+
+def _visible_or_404(request, pk: int) -> Requirement:
+    requirement = selectors.requirement_detail(user=request.user, requirement_id=pk)
+    if requirement is None:
+        raise Http404
+    return requirement
+
+
+@login_required
+def requirement_list(request):
+    form = RequirementFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    queryset = (
+        selectors.filter_requirements(
+            selectors.requirements_visible_to(user=request.user),
+            status=data.get("status", ""),
+            category=normalise_cpv_code(data.get("category", "")),
+            text=data.get("q", ""),
+        )
+        .prefetch_related("categories")
+        .order_by("-created_at")
+    )
+    page = Paginator(queryset, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "buyers/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "may_create": selectors.buyer_organisations_for(user=request.user).exists(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def requirement_create(request):
+    buyers = selectors.buyer_organisations_for(user=request.user)
+    buyer = buyers.first()
+    if buyer is None:
+        raise PermissionDenied(_("Only members of a buyer organisation post requirements."))
+    form = RequirementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            requirement = services.create_requirement(buyer=buyer, created_by=request.user, **form.service_arguments())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Draft saved. Publish it when it is ready."))
+            return redirect("buyers:detail", pk=requirement.pk)
+    return render(request, "buyers/form.html", {"form": form, "buyer": buyer}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def requirement_edit(request, pk: int):
+    requirement = _visible_or_404(request, pk)
+    if not selectors.may_manage(user=request.user, requirement=requirement):
+        raise PermissionDenied(_("Only the buyer's team and agency staff edit a requirement."))
+    form = RequirementForm(request.POST or None, instance=requirement)
+    if request.method == "POST" and form.is_valid():
+        arguments = form.service_arguments()
+        try:
+            services.update_requirement(requirement=Requirement.objects.get(pk=pk), actor=request.user, **arguments)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Requirement saved."))
+            return redirect("buyers:detail", pk=pk)
+    return render(
+        request,
+        "buyers/form.html",
+        {"form": form, "buyer": requirement.buyer, "requirement": requirement},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def requirement_detail(request, pk: int):
+    requirement = _visible_or_404(request, pk)
+    manages = selectors.may_manage(user=request.user, requirement=requirement)
+    candidates = SupplierProfile.objects.none()
+    supplier_query = request.GET.get("supplier_q", "").strip()
+    if manages and supplier_query:
+        candidates = search_suppliers(user=request.user, query=supplier_query).filter(published=True)[:10]
+    return render(
+        request,
+        "buyers/detail.html",
+        {
+            "requirement": requirement,
+            "manages": manages,
+            "transitions": requirement.TRANSITIONS[requirement.status] if manages else (),
+            "invitations": selectors.invitations_visible_to(user=request.user, requirement=requirement),
+            "candidates": candidates,
+            "supplier_query": supplier_query,
+            "is_agency": is_agency_staff(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def requirement_transition(request, pk: int):
+    requirement = _visible_or_404(request, pk)
+    try:
+        services.change_status(requirement=requirement, actor=request.user, to_status=request.POST.get("status", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Status changed."))
+    return redirect("buyers:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def requirement_invite(request, pk: int):
+    requirement = _visible_or_404(request, pk)
+    supplier_id = request.POST.get("supplier", "")
+    supplier = SupplierProfile.objects.filter(pk=supplier_id).first() if supplier_id.isdigit() else None
+    if supplier is None:
+        messages.error(request, _("Choose a supplier to invite."))
+        return redirect("buyers:detail", pk=pk)
+    try:
+        services.invite_suppliers(requirement=requirement, actor=request.user, suppliers=[supplier])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(supplier)s invited.") % {"supplier": supplier})
+    return redirect("buyers:detail", pk=pk)

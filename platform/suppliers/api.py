@@ -1,0 +1,410 @@
+from django.urls import reverse
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from accounts.models import Organisation
+from accounts.permissions import OrganisationScoped, can_edit_organisation, is_agency_staff
+from taxonomy.models import Category, CertificationStandard
+
+from . import selectors, services
+from .models import DIAGNOSTIC_AREAS, Capability, Certification, Machine, ReadinessDiagnostic, SupplierProfile
+
+
+class CapabilitySerializer(serializers.ModelSerializer):
+    supplier = serializers.PrimaryKeyRelatedField(source="profile", queryset=SupplierProfile.objects.all())
+    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.filter(scheme="CPV"))
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    keywords = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=30)
+
+    class Meta:
+        model = Capability
+        fields = [
+            "id",
+            "supplier",
+            "category",
+            "category_name",
+            "description",
+            "language",
+            "keywords",
+            "monthly_capacity",
+            "capacity_unit",
+            "lead_time_days",
+            "minimum_order",
+        ]
+
+
+class MachineSerializer(serializers.ModelSerializer):
+    supplier = serializers.PrimaryKeyRelatedField(source="profile", queryset=SupplierProfile.objects.all())
+
+    class Meta:
+        model = Machine
+        fields = ["id", "supplier", "name", "quantity", "manufacturer", "year", "notes"]
+
+
+class CertificationSerializer(serializers.ModelSerializer):
+    supplier = serializers.PrimaryKeyRelatedField(source="profile", queryset=SupplierProfile.objects.all())
+    standard = serializers.SlugRelatedField(slug_field="code", queryset=CertificationStandard.objects.all())
+    standard_name = serializers.CharField(source="standard.name", read_only=True)
+    effective_status = serializers.CharField(read_only=True)
+    document = serializers.FileField(write_only=True, required=False, allow_null=True)
+    document_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Certification
+        fields = [
+            "id",
+            "supplier",
+            "standard",
+            "standard_name",
+            "number",
+            "certifying_body",
+            "scope",
+            "issued_on",
+            "expires_on",
+            "status",
+            "effective_status",
+            "document",
+            "document_url",
+            "verification_status",
+            "verified_at",
+        ]
+        read_only_fields = ["verification_status", "verified_at"]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_document_url(self, obj):
+        if not obj.document:
+            return None
+        path = reverse("suppliers:certificate_document", kwargs={"pk": obj.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class DiagnosticSerializer(serializers.ModelSerializer):
+    supplier = serializers.PrimaryKeyRelatedField(source="profile", queryset=SupplierProfile.objects.all())
+
+    class Meta:
+        model = ReadinessDiagnostic
+        fields = ["id", "supplier", "assessed_on", *[name for name, _label in DIAGNOSTIC_AREAS], "notes", "score"]
+        read_only_fields = ["score"]
+
+
+class OrganisationSummarySerializer(serializers.ModelSerializer):
+    country = serializers.CharField(source="country.code")
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "legal_name",
+            "trade_name",
+            "country",
+            "region",
+            "city",
+            "size_class",
+            "employees",
+            "women_employees",
+            "year_founded",
+            "website",
+            "verification_status",
+        ]
+
+
+class SupplierSerializer(serializers.ModelSerializer):
+    organisation = OrganisationSummarySerializer(read_only=True)
+    capabilities = CapabilitySerializer(many=True, read_only=True)
+    certifications = CertificationSerializer(many=True, read_only=True)
+    machines = MachineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SupplierProfile
+        fields = [
+            "id",
+            "organisation",
+            "summary",
+            "production_capacity",
+            "quality_systems",
+            "readiness_score",
+            "published",
+            "verification_status",
+            "verified_at",
+            "capabilities",
+            "certifications",
+            "machines",
+            "updated_at",
+        ]
+        read_only_fields = ["readiness_score", "published", "verification_status", "verified_at", "updated_at"]
+
+    def update(self, instance, validated_data):
+        return services.update_profile(profile=instance, actor=self.context["request"].user, **validated_data)
+
+
+class SupplierFilter(filters.FilterSet):
+    q = filters.CharFilter(method="filter_nothing", label="words in names, summary and capabilities")
+    country = filters.CharFilter(method="filter_nothing")
+    region = filters.CharFilter(method="filter_nothing")
+    category = filters.CharFilter(method="filter_nothing", label="CPV code (includes its subtree)")
+    certification = filters.CharFilter(method="filter_nothing", label="standard code, valid today")
+    verified = filters.BooleanFilter(method="filter_nothing")
+    size_class = filters.ChoiceFilter(method="filter_nothing", choices=Organisation.SizeClass.choices)
+    min_readiness = filters.NumberFilter(method="filter_nothing", min_value=0, max_value=100)
+    language = filters.ChoiceFilter(method="filter_nothing", choices=Capability.Language.choices)
+
+    class Meta:
+        model = SupplierProfile
+        fields: list = []
+
+    def filter_nothing(self, queryset, name, value):
+        # The search itself is the selector's job; this FilterSet validates the parameters and documents them.
+        return queryset
+
+
+class SupplierViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+):
+    """Supplier profiles. Buyers and agency staff search them; an SME sees and edits only its own."""
+
+    serializer_class = SupplierSerializer
+    permission_classes = [OrganisationScoped]
+    readable_by_others = True
+    filterset_class = SupplierFilter
+    http_method_names = ["get", "patch", "post"]
+
+    def get_owner_organisation(self, obj):
+        return obj.organisation
+
+    def get_queryset(self):
+        if self.action == "list":
+            params = self.request.query_params
+            form = SupplierFilter(params, queryset=SupplierProfile.objects.none())
+            if not form.is_valid():
+                raise serializers.ValidationError(form.errors)
+            data = form.form.cleaned_data
+            return selectors.search_suppliers(
+                user=self.request.user,
+                query=data.get("q") or "",
+                country=data.get("country") or None,
+                region=data.get("region") or None,
+                category_code=data.get("category") or None,
+                certification=data.get("certification") or None,
+                verified_only=bool(data.get("verified")),
+                size_class=data.get("size_class") or None,
+                min_readiness=data.get("min_readiness"),
+                language=data.get("language") or None,
+                ordering=params.get("ordering", "name"),
+            )
+        return selectors.with_details(selectors.profiles_visible_to(user=self.request.user))
+
+    def filter_queryset(self, queryset):
+        return queryset if self.action == "list" else super().filter_queryset(queryset)
+
+    def list(self, request, *args, **kwargs):
+        if not selectors.may_search_suppliers(user=request.user):
+            raise PermissionDenied("Supplier search is for buyers and agency staff.")
+        return super().list(request, *args, **kwargs)
+
+    def create(self, request, *args, **kwargs):
+        raise PermissionDenied("A supplier profile is created with its SME organisation.")
+
+    @extend_schema(responses=SupplierSerializer, methods=["GET"])
+    @extend_schema(request=SupplierSerializer, responses=SupplierSerializer, methods=["PATCH"])
+    @action(detail=False, methods=["get", "patch"], url_path="me")
+    def me(self, request):
+        """The caller's own SME profile (created on first access)."""
+        organisation = Organisation.objects.filter(memberships__user=request.user, kind=Organisation.Kind.SME).first()
+        if organisation is None:
+            raise NotFound("You are not a member of an SME supplier.")
+        profile = services.get_or_create_profile(organisation=organisation)
+        if request.method == "PATCH":
+            serializer = self.get_serializer(profile, data=request.data, partial=True)
+            serializer.is_valid(raise_exception=True)
+            serializer.save()
+        return Response(self.get_serializer(selectors.with_details(SupplierProfile.objects).get(pk=profile.pk)).data)
+
+    @extend_schema(request=serializers.Serializer, responses=SupplierSerializer)
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        """Agency staff approve (`{"approve": true}`) or reject a profile, with a note."""
+        if not is_agency_staff(request.user):
+            raise PermissionDenied("Only agency staff verify suppliers.")
+        data = _verification_input(request)
+        profile = services.verify_profile(profile=self.get_object(), verified_by=request.user, **data)
+        return Response(self.get_serializer(profile).data)
+
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """Publish (`{"published": true}`) or withdraw the profile from buyers' searches."""
+        published = request.data.get("published", True) if isinstance(request.data, dict) else None
+        if not isinstance(published, bool):
+            raise serializers.ValidationError({"published": ["Must be true or false."]})
+        profile = self.get_object()
+        if not can_edit_organisation(request.user, profile.organisation) and not is_agency_staff(request.user):
+            raise PermissionDenied("You may only publish your own profile.")
+        profile = services.set_published(profile=profile, actor=request.user, published=published)
+        return Response(self.get_serializer(profile).data)
+
+
+def _verification_input(request) -> dict:
+    data = request.data if isinstance(request.data, dict) else {}
+    approve = data.get("approve")
+    if not isinstance(approve, bool):
+        raise serializers.ValidationError({"approve": ["Must be true or false."]})
+    note = data.get("note", "")
+    if not isinstance(note, str):
+        raise serializers.ValidationError({"note": ["Must be text."]})
+    return {"approve": approve, "note": note}
+
+
+class ProfilePartViewSet(viewsets.ModelViewSet):
+    """Capabilities, machines, certifications and diagnostics: each belongs to one supplier profile."""
+
+    permission_classes = [IsAuthenticated, OrganisationScoped]
+    readable_by_others = True
+    filterset_fields = ["profile"]
+
+    def get_owner_organisation(self, obj):
+        return obj.profile.organisation
+
+    def visible_profiles(self):
+        return selectors.profiles_visible_to(user=self.request.user)
+
+    def get_queryset(self):
+        queryset = self.model.objects.filter(profile__in=self.visible_profiles()).select_related(
+            "profile__organisation"
+        )
+        supplier = self.request.query_params.get("supplier")
+        if supplier and supplier.isdigit():
+            queryset = queryset.filter(profile_id=int(supplier))
+        return queryset.order_by("pk")
+
+    def _profile_for_write(self, serializer):
+        profile = serializer.validated_data.pop("profile")
+        if not (can_edit_organisation(self.request.user, profile.organisation) or is_agency_staff(self.request.user)):
+            raise PermissionDenied("You may only change your own organisation's profile.")
+        return profile
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        if "profile" in data and data.pop("profile") != serializer.instance.profile:
+            raise serializers.ValidationError({"supplier": ["A record cannot move to another supplier."]})
+        serializer.instance = self.update_service(serializer.instance, data)
+
+    def perform_destroy(self, instance):
+        self.remove_service(instance)
+
+
+class CapabilityViewSet(ProfilePartViewSet):
+    model = Capability
+    serializer_class = CapabilitySerializer
+    filterset_fields = ["language"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("category")
+
+    def perform_create(self, serializer):
+        profile = self._profile_for_write(serializer)
+        serializer.instance = services.add_capability(
+            profile=profile, actor=self.request.user, **serializer.validated_data
+        )
+
+    def update_service(self, capability, data):
+        return services.update_capability(capability=capability, actor=self.request.user, **data)
+
+    def remove_service(self, capability):
+        services.remove_capability(capability=capability, actor=self.request.user)
+
+
+class MachineViewSet(ProfilePartViewSet):
+    model = Machine
+    serializer_class = MachineSerializer
+    filterset_fields: list = []
+
+    def perform_create(self, serializer):
+        profile = self._profile_for_write(serializer)
+        serializer.instance = services.add_machine(
+            profile=profile, actor=self.request.user, **serializer.validated_data
+        )
+
+    def update_service(self, machine, data):
+        return services.update_machine(machine=machine, actor=self.request.user, **data)
+
+    def remove_service(self, machine):
+        services.remove_machine(machine=machine, actor=self.request.user)
+
+
+class CertificationViewSet(ProfilePartViewSet):
+    """Certificates; upload the document as multipart `document` (PDF, PNG or JPEG, at most 5 MiB)."""
+
+    model = Certification
+    serializer_class = CertificationSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    filterset_fields = ["status", "verification_status"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("standard")
+
+    def perform_create(self, serializer):
+        profile = self._profile_for_write(serializer)
+        serializer.instance = services.add_certification(
+            profile=profile, actor=self.request.user, **serializer.validated_data
+        )
+
+    def update_service(self, certification, data):
+        return services.update_certification(certification=certification, actor=self.request.user, **data)
+
+    def remove_service(self, certification):
+        services.remove_certification(certification=certification, actor=self.request.user)
+
+    @extend_schema(request=serializers.Serializer, responses=CertificationSerializer)
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        """Agency staff verify (`{"approve": true}`) or reject a certificate."""
+        if not is_agency_staff(request.user):
+            raise PermissionDenied("Only agency staff verify certificates.")
+        approve = _verification_input(request)["approve"]
+        certification = services.verify_certification(
+            certification=self.get_object(), verified_by=request.user, approve=approve
+        )
+        return Response(self.get_serializer(certification).data)
+
+
+class DiagnosticViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Readiness diagnostics (eight areas scored 1–5): a self-assessment by the SME or an agency assessment."""
+
+    serializer_class = DiagnosticSerializer
+    permission_classes = [IsAuthenticated, OrganisationScoped]
+    readable_by_others = True
+
+    def get_owner_organisation(self, obj):
+        return obj.profile.organisation
+
+    def get_queryset(self):
+        queryset = ReadinessDiagnostic.objects.filter(
+            profile__in=selectors.profiles_visible_to(user=self.request.user)
+        ).select_related("profile__organisation")
+        supplier = self.request.query_params.get("supplier")
+        if supplier and supplier.isdigit():
+            queryset = queryset.filter(profile_id=int(supplier))
+        return queryset
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        profile = data.pop("profile")
+        if not (can_edit_organisation(self.request.user, profile.organisation) or is_agency_staff(self.request.user)):
+            raise PermissionDenied("You may only assess your own organisation.")
+        areas = {name: data.pop(name) for name, _label in DIAGNOSTIC_AREAS}
+        serializer.instance = services.record_diagnostic(
+            profile=profile, assessed_by=self.request.user, areas=areas, **data
+        )
+
+    def create(self, request, *args, **kwargs):
+        response = super().create(request, *args, **kwargs)
+        response.status_code = status.HTTP_201_CREATED
+        return response

@@ -1,0 +1,139 @@
+"""Reads about supplier profiles.
+
+Who sees a profile: agency staff see all; members of MNC buyers and consultancies see published profiles that
+were not rejected; an SME sees only its own (suppliers do not browse their competitors); anonymous visitors none.
+"""
+
+import datetime as dt
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Membership, Organisation
+from accounts.permissions import is_agency_staff
+
+from .models import Capability, Certification, SupplierProfile, VerificationStatus
+
+BUYER_KINDS = (Organisation.Kind.MNC, Organisation.Kind.CONSULTANCY)
+
+
+def _user_kinds(user) -> set[str]:
+    return set(Membership.objects.filter(user=user).values_list("organisation__kind", flat=True))
+
+
+def profiles_visible_to(*, user) -> QuerySet[SupplierProfile]:
+    if not user.is_authenticated:
+        return SupplierProfile.objects.none()
+    base = SupplierProfile.objects.select_related("organisation", "organisation__industry")
+    if is_agency_staff(user):
+        return base
+    visible = Q(organisation__memberships__user=user)
+    if _user_kinds(user) & set(BUYER_KINDS):
+        visible |= Q(published=True) & ~Q(verification_status=VerificationStatus.REJECTED)
+    return base.filter(visible).distinct()
+
+
+def may_search_suppliers(*, user) -> bool:
+    return user.is_authenticated and (is_agency_staff(user) or bool(_user_kinds(user) & set(BUYER_KINDS)))
+
+
+def with_details(queryset: QuerySet[SupplierProfile]) -> QuerySet[SupplierProfile]:
+    return queryset.prefetch_related(
+        Prefetch("capabilities", queryset=Capability.objects.select_related("category")),
+        Prefetch("certifications", queryset=Certification.objects.select_related("standard")),
+        "machines",
+    )
+
+
+def search_suppliers(
+    *,
+    user,
+    query: str = "",
+    country: str | None = None,
+    region: str | None = None,
+    category_code: str | None = None,
+    certification: str | None = None,
+    verified_only: bool = False,
+    size_class: str | None = None,
+    min_readiness=None,
+    language: str | None = None,
+    ordering: str = "name",
+) -> QuerySet[SupplierProfile]:
+    queryset = profiles_visible_to(user=user)
+    for word in (query or "").split():
+        queryset = queryset.filter(
+            Q(organisation__legal_name__icontains=word)
+            | Q(organisation__trade_name__icontains=word)
+            | Q(summary__icontains=word)
+            | Q(capabilities__description__icontains=word)
+            | Q(capabilities__keywords__icontains=word)
+        )
+    if country:
+        queryset = queryset.filter(organisation__country=country)
+    if region:
+        queryset = queryset.filter(organisation__region__icontains=region)
+    if category_code:
+        queryset = queryset.filter(capabilities__category__lineage__contains=f"/{category_code}/")
+    if certification:
+        today = timezone.localdate()
+        queryset = queryset.filter(
+            certifications__standard__code=certification,
+            certifications__status=Certification.Status.ACTIVE,
+            certifications__issued_on__lte=today,
+            certifications__expires_on__gte=today,
+        )
+    if verified_only:
+        queryset = queryset.filter(verification_status=VerificationStatus.VERIFIED)
+    if size_class:
+        queryset = queryset.filter(organisation__size_class=size_class)
+    if min_readiness not in (None, ""):
+        queryset = queryset.filter(readiness_score__gte=min_readiness)
+    if language:
+        queryset = queryset.filter(capabilities__language=language)
+    order = {
+        "name": ["organisation__legal_name"],
+        "-readiness": ["-readiness_score", "organisation__legal_name"],
+        "-updated": ["-updated_at"],
+    }.get(ordering, ["organisation__legal_name"])
+    return with_details(queryset.distinct().order_by(*order))
+
+
+def profile_detail(*, user, profile_id: int) -> SupplierProfile | None:
+    return with_details(profiles_visible_to(user=user)).filter(pk=profile_id).first()
+
+
+def profile_of(*, organisation: Organisation) -> SupplierProfile | None:
+    return SupplierProfile.objects.filter(organisation=organisation).first()
+
+
+def verification_queue() -> dict[str, QuerySet]:
+    return {
+        "organisations": Organisation.objects.filter(verification_status=Organisation.VerificationStatus.PENDING)
+        .exclude(kind=Organisation.Kind.AGENCY)
+        .order_by("created_at"),
+        "profiles": SupplierProfile.objects.filter(verification_status=VerificationStatus.PENDING)
+        .select_related("organisation")
+        .order_by("created_at"),
+        "certifications": Certification.objects.filter(verification_status=VerificationStatus.PENDING)
+        .select_related("profile__organisation", "standard")
+        .order_by("created_at"),
+    }
+
+
+def pending_verification_count() -> int:
+    return sum(queryset.count() for queryset in verification_queue().values())
+
+
+def expiring_certifications(*, within_days: int, today: dt.date | None = None) -> QuerySet[Certification]:
+    today = today or timezone.localdate()
+    return Certification.objects.filter(
+        status=Certification.Status.ACTIVE, expires_on__gte=today, expires_on__lte=today + dt.timedelta(within_days)
+    ).select_related("profile__organisation", "standard")
+
+
+def certification_visible_to(*, user, certification_id: int) -> Certification | None:
+    return (
+        Certification.objects.filter(profile__in=profiles_visible_to(user=user), pk=certification_id)
+        .select_related("profile")
+        .first()
+    )

@@ -1,0 +1,325 @@
+"""Every write about supplier profiles happens here."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation
+from accounts.permissions import can_edit_organisation, is_agency_staff
+
+from .models import (
+    DIAGNOSTIC_AREAS,
+    Capability,
+    Certification,
+    Machine,
+    ReadinessDiagnostic,
+    SupplierProfile,
+    VerificationStatus,
+)
+from .signals import supplier_changed
+from .validators import validate_certificate_document
+
+PROFILE_FIELDS = {"summary", "production_capacity", "quality_systems"}
+CAPABILITY_FIELDS = {
+    "category",
+    "description",
+    "language",
+    "keywords",
+    "monthly_capacity",
+    "capacity_unit",
+    "lead_time_days",
+    "minimum_order",
+}
+MACHINE_FIELDS = {"name", "quantity", "manufacturer", "year", "notes"}
+CERTIFICATION_FIELDS = {
+    "standard",
+    "number",
+    "certifying_body",
+    "scope",
+    "issued_on",
+    "expires_on",
+    "status",
+    "document",
+}
+
+
+def _require_editor(actor, profile: SupplierProfile) -> None:
+    if not (can_edit_organisation(actor, profile.organisation) or is_agency_staff(actor)):
+        raise PermissionDenied(_("You may only change your own organisation's profile."))
+
+
+def _require_agency(actor) -> None:
+    if not is_agency_staff(actor):
+        raise PermissionDenied(_("Only agency staff verify suppliers."))
+
+
+def _announce(profile: SupplierProfile, reason: str) -> None:
+    transaction.on_commit(lambda: supplier_changed.send(sender=SupplierProfile, profile=profile, reason=reason))
+
+
+def _reject_unknown(fields: dict, allowed: set) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be set.")] for name in sorted(unknown)})
+
+
+def _clean_keywords(keywords) -> list[str]:
+    if isinstance(keywords, str):
+        keywords = keywords.split(",")
+    cleaned = []
+    for keyword in keywords or ():
+        if not isinstance(keyword, str):
+            raise ValidationError({"keywords": [_("Keywords are words or short phrases.")]})
+        keyword = keyword.strip()
+        if len(keyword) > 60:
+            raise ValidationError({"keywords": [_("Keep each keyword under 60 characters.")]})
+        if keyword and keyword.lower() not in (k.lower() for k in cleaned):
+            cleaned.append(keyword)
+    return cleaned[:30]
+
+
+@transaction.atomic
+def get_or_create_profile(*, organisation: Organisation) -> SupplierProfile:
+    if organisation.kind != Organisation.Kind.SME:
+        raise ValidationError(_("Only SME suppliers have a supplier profile."))
+    profile, _created = SupplierProfile.objects.get_or_create(organisation=organisation)
+    return profile
+
+
+@transaction.atomic
+def update_profile(*, profile: SupplierProfile, actor, **fields) -> SupplierProfile:
+    _require_editor(actor, profile)
+    _reject_unknown(fields, PROFILE_FIELDS)
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    profile.full_clean()
+    profile.save()
+    _announce(profile, "profile")
+    return profile
+
+
+@transaction.atomic
+def set_published(*, profile: SupplierProfile, actor, published: bool) -> SupplierProfile:
+    _require_editor(actor, profile)
+    if published and not profile.capabilities.exists():
+        raise ValidationError({"published": [_("Add at least one capability before publishing your profile.")]})
+    profile.published = published
+    profile.save(update_fields=["published", "updated_at"])
+    _announce(profile, "profile")
+    return profile
+
+
+@transaction.atomic
+def add_capability(
+    *,
+    profile: SupplierProfile,
+    actor,
+    category,
+    description: str,
+    language: str = "es",
+    keywords=(),
+    monthly_capacity=None,
+    capacity_unit: str = "",
+    lead_time_days=None,
+    minimum_order=None,
+) -> Capability:
+    _require_editor(actor, profile)
+    capability = Capability(
+        profile=profile,
+        category=category,
+        description=(description or "").strip(),
+        language=language,
+        keywords=_clean_keywords(keywords),
+        monthly_capacity=monthly_capacity,
+        capacity_unit=capacity_unit,
+        lead_time_days=lead_time_days,
+        minimum_order=minimum_order,
+    )
+    capability.full_clean()
+    capability.save()
+    _announce(profile, "capabilities")
+    return capability
+
+
+@transaction.atomic
+def update_capability(*, capability: Capability, actor, **fields) -> Capability:
+    _require_editor(actor, capability.profile)
+    _reject_unknown(fields, CAPABILITY_FIELDS)
+    if "keywords" in fields:
+        fields["keywords"] = _clean_keywords(fields["keywords"])
+    for name, value in fields.items():
+        setattr(capability, name, value)
+    capability.full_clean()
+    capability.save()
+    _announce(capability.profile, "capabilities")
+    return capability
+
+
+@transaction.atomic
+def remove_capability(*, capability: Capability, actor) -> None:
+    _require_editor(actor, capability.profile)
+    profile = capability.profile
+    capability.delete()
+    _announce(profile, "capabilities")
+
+
+@transaction.atomic
+def add_machine(
+    *, profile: SupplierProfile, actor, name: str, quantity: int = 1, manufacturer: str = "", year=None, notes: str = ""
+) -> Machine:
+    _require_editor(actor, profile)
+    machine = Machine(profile=profile, name=name, quantity=quantity, manufacturer=manufacturer, year=year, notes=notes)
+    machine.full_clean()
+    machine.save()
+    return machine
+
+
+@transaction.atomic
+def update_machine(*, machine: Machine, actor, **fields) -> Machine:
+    _require_editor(actor, machine.profile)
+    _reject_unknown(fields, MACHINE_FIELDS)
+    for name, value in fields.items():
+        setattr(machine, name, value)
+    machine.full_clean()
+    machine.save()
+    return machine
+
+
+@transaction.atomic
+def remove_machine(*, machine: Machine, actor) -> None:
+    _require_editor(actor, machine.profile)
+    machine.delete()
+
+
+def _check_certification_dates(issued_on: dt.date, expires_on: dt.date) -> None:
+    errors = {}
+    if issued_on and issued_on > timezone.localdate():
+        errors["issued_on"] = [_("A certificate cannot be issued in the future.")]
+    if issued_on and expires_on and expires_on <= issued_on:
+        errors["expires_on"] = [_("The expiry date must come after the issue date.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def add_certification(
+    *,
+    profile: SupplierProfile,
+    actor,
+    standard,
+    certifying_body: str,
+    issued_on: dt.date,
+    expires_on: dt.date,
+    number: str = "",
+    scope: str = "",
+    document=None,
+    status: str = Certification.Status.ACTIVE,
+) -> Certification:
+    """Record a certificate. An expired one may be recorded (it is history); dates must still make sense."""
+    _require_editor(actor, profile)
+    _check_certification_dates(issued_on, expires_on)
+    if document:
+        validate_certificate_document(document)
+    certification = Certification(
+        profile=profile,
+        standard=standard,
+        number=number,
+        certifying_body=certifying_body,
+        scope=scope,
+        issued_on=issued_on,
+        expires_on=expires_on,
+        status=status,
+        document=document or "",
+    )
+    certification.full_clean()
+    certification.save()
+    _announce(profile, "certifications")
+    return certification
+
+
+@transaction.atomic
+def update_certification(*, certification: Certification, actor, **fields) -> Certification:
+    _require_editor(actor, certification.profile)
+    _reject_unknown(fields, CERTIFICATION_FIELDS)
+    if fields.get("document"):
+        validate_certificate_document(fields["document"])
+    for name, value in fields.items():
+        setattr(certification, name, value)
+    _check_certification_dates(certification.issued_on, certification.expires_on)
+    if not is_agency_staff(actor):
+        # A verified certificate that its holder changes must be looked at again.
+        certification.verification_status = VerificationStatus.PENDING
+        certification.verified_by = None
+        certification.verified_at = None
+    certification.full_clean()
+    certification.save()
+    _announce(certification.profile, "certifications")
+    return certification
+
+
+@transaction.atomic
+def remove_certification(*, certification: Certification, actor) -> None:
+    _require_editor(actor, certification.profile)
+    profile = certification.profile
+    certification.delete()
+    _announce(profile, "certifications")
+
+
+@transaction.atomic
+def record_diagnostic(
+    *, profile: SupplierProfile, assessed_by, areas: dict, notes: str = "", assessed_on: dt.date | None = None
+) -> ReadinessDiagnostic:
+    """A readiness diagnostic on the eight areas; the profile's readiness score follows the latest one."""
+    _require_editor(assessed_by, profile)
+    expected = {name for name, _label in DIAGNOSTIC_AREAS}
+    errors = {}
+    for name in sorted(expected):
+        value = areas.get(name)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+            errors[name] = [_("Score this area from 1 to 5.")]
+    for name in sorted(set(areas) - expected):
+        errors[name] = [_("Unknown diagnostic area.")]
+    if errors:
+        raise ValidationError(errors)
+    assessed_on = assessed_on or timezone.localdate()
+    if assessed_on > timezone.localdate():
+        raise ValidationError({"assessed_on": [_("A diagnostic cannot be dated in the future.")]})
+    diagnostic = ReadinessDiagnostic(
+        profile=profile,
+        assessed_by=assessed_by,
+        notes=notes,
+        assessed_on=assessed_on,
+        **{name: areas[name] for name in expected},
+    )
+    diagnostic.save()
+    latest = profile.diagnostics.order_by("-assessed_on", "-id").first()
+    profile.readiness_score = latest.score
+    profile.save(update_fields=["readiness_score", "updated_at"])
+    _announce(profile, "profile")
+    return diagnostic
+
+
+@transaction.atomic
+def verify_profile(*, profile: SupplierProfile, verified_by, approve: bool, note: str = "") -> SupplierProfile:
+    _require_agency(verified_by)
+    profile.verification_status = VerificationStatus.VERIFIED if approve else VerificationStatus.REJECTED
+    profile.verified_by = verified_by
+    profile.verified_at = timezone.now()
+    profile.verification_note = note
+    profile.save(update_fields=["verification_status", "verified_by", "verified_at", "verification_note", "updated_at"])
+    _announce(profile, "profile")
+    return profile
+
+
+@transaction.atomic
+def verify_certification(*, certification: Certification, verified_by, approve: bool) -> Certification:
+    _require_agency(verified_by)
+    certification.verification_status = VerificationStatus.VERIFIED if approve else VerificationStatus.REJECTED
+    certification.verified_by = verified_by
+    certification.verified_at = timezone.now()
+    certification.save(update_fields=["verification_status", "verified_by", "verified_at", "updated_at"])
+    _announce(certification.profile, "certifications")
+    return certification
