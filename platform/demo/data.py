@@ -75,8 +75,8 @@ CERTIFYING_BODIES = {
     "BR": ["BRTÜV", "SGS", "Bureau Veritas", "DNV"],
 }
 
-# Each sector: name stems, the CPV codes its capabilities use, an ISIC class, capability texts per language
-# ({material}/{process} filled from the lists), keywords, capacity units, machines and likely certifications.
+# Each sector: name stems, an ISIC class, capability texts per language as (CPV code, text with {material}),
+# materials and keywords per language, capacity units, machines and likely certifications.
 SECTORS = {
     "metal": {
         "weight": 0.2,
@@ -85,22 +85,33 @@ SECTORS = {
             "pt": ["Usinagem", "Metalúrgica", "Precisão Industrial", "Ferramentaria"],
         },
         "isic": "2592",
-        "cpv": ["42600000", "44500000", "44530000", "34320000", "33190000", "44210000", "34730000"],
         "texts": {
             "es": [
-                "Mecanizado CNC de piezas en {material} con tolerancias de ±0,01 mm, torneado y fresado de 5 ejes.",
-                "Fabricación de estructuras metálicas soldadas en {material}, corte láser y doblez CNC.",
-                "Maquinado de componentes de {material} para dispositivos médicos e implantes, con trazabilidad por lote.",
-                "Troquelado y estampado de piezas de {material} para la industria automotriz.",
+                (
+                    "42600000",
+                    "Mecanizado CNC de piezas en {material} con tolerancias de ±0,01 mm, torneado y fresado de 5 ejes.",
+                ),
+                ("44210000", "Fabricación de estructuras metálicas soldadas en {material}, corte láser y doblez CNC."),
+                (
+                    "33190000",
+                    "Maquinado de componentes de {material} para dispositivos médicos e implantes, con trazabilidad por lote.",
+                ),
+                ("34320000", "Troquelado y estampado de piezas de {material} para la industria automotriz."),
             ],
             "pt": [
-                "Usinagem CNC de peças em {material} com tolerâncias de ±0,01 mm, torneamento e fresamento.",
-                "Estampagem e corte a laser de chapas de {material} para a indústria automotiva.",
-                "Fabricação de componentes usinados em {material} para equipamentos de mineração.",
+                (
+                    "42600000",
+                    "Usinagem CNC de peças em {material} com tolerâncias de ±0,01 mm, torneamento e fresamento.",
+                ),
+                ("34320000", "Estampagem e corte a laser de chapas de {material} para a indústria automotiva."),
+                ("43100000", "Fabricação de componentes usinados em {material} para equipamentos de mineração."),
             ],
             "en": [
-                "CNC machining of {material} parts to ±0.01 mm, 5-axis milling and Swiss-type turning.",
-                "Precision sheet-metal fabrication in {material}: laser cutting, CNC bending and TIG welding.",
+                ("34730000", "CNC machining of {material} parts to ±0.01 mm, 5-axis milling and Swiss-type turning."),
+                (
+                    "44210000",
+                    "Precision sheet-metal fabrication in {material}: laser cutting, CNC bending and TIG welding.",
+                ),
             ],
         },
         "materials": [
@@ -134,20 +145,22 @@ SECTORS = {
             "pt": ["Plásticos", "Injeção Plástica", "Polímeros"],
         },
         "isic": "2220",
-        "cpv": ["19520000", "19500000", "24500000", "33140000", "34300000"],
         "texts": {
             "es": [
-                "Inyección de piezas plásticas en {material} de 50 a 650 toneladas, con moldes propios.",
-                "Extrusión de tubería y perfiles en {material}; sala limpia ISO 8 para componentes médicos.",
-                "Soplado de envases de {material} de 100 ml a 20 l.",
+                ("19520000", "Inyección de piezas plásticas en {material} de 50 a 650 toneladas, con moldes propios."),
+                (
+                    "33140000",
+                    "Extrusión de tubería y perfiles en {material}; sala limpia ISO 8 para componentes médicos.",
+                ),
+                ("19520000", "Soplado de envases de {material} de 100 ml a 20 l."),
             ],
             "pt": [
-                "Injeção de peças plásticas em {material}, máquinas de 80 a 500 toneladas.",
-                "Extrusão de perfis e tubos em {material} para a indústria automotiva.",
+                ("19520000", "Injeção de peças plásticas em {material}, máquinas de 80 a 500 toneladas."),
+                ("34300000", "Extrusão de perfis e tubos em {material} para a indústria automotiva."),
             ],
             "en": [
-                "Injection moulding of {material} components in an ISO 7 clean room for medical devices.",
-                "Blow moulding of {material} bottles and technical parts.",
+                ("33140000", "Injection moulding of {material} components in an ISO 7 clean room for medical devices."),
+                ("19520000", "Blow moulding of {material} bottles and technical parts."),
             ],
         },
         "materials": [
@@ -175,20 +188,25 @@ SECTORS = {
         "weight": 0.12,
         "stems": {"es": ["Empaques", "Envases", "Cartonajes", "Embalajes"], "pt": ["Embalagens", "Cartonagem"]},
         "isic": "1702",
-        "cpv": ["44600000", "19520000", "22900000", "39800000"],
         "texts": {
             "es": [
-                "Cajas de cartón corrugado de {material}, impresas en flexografía hasta 4 colores.",
-                "Termoformado de blísteres y bandejas en {material} para dispositivos médicos y alimentos.",
-                "Etiquetas autoadhesivas y mangas termoencogibles para envases de {material}.",
+                ("44600000", "Cajas de cartón corrugado de {material}, impresas en flexografía hasta 4 colores."),
+                (
+                    "19520000",
+                    "Termoformado de blísteres y bandejas en {material} para dispositivos médicos y alimentos.",
+                ),
+                ("22900000", "Etiquetas autoadhesivas y mangas termoencogibles para envases de {material}."),
             ],
             "pt": [
-                "Caixas de papelão ondulado em {material}, impressão flexográfica em até 4 cores.",
-                "Embalagens termoformadas em {material} para alimentos.",
+                ("44600000", "Caixas de papelão ondulado em {material}, impressão flexográfica em até 4 cores."),
+                ("19520000", "Embalagens termoformadas em {material} para alimentos."),
             ],
             "en": [
-                "Thermoformed {material} clamshell and blister packaging, sealed trays for sterile devices.",
-                "Corrugated shipping boxes in {material}, die-cut inserts and pallets.",
+                (
+                    "19520000",
+                    "Thermoformed {material} clamshell and blister packaging, sealed trays for sterile devices.",
+                ),
+                ("44600000", "Corrugated shipping boxes in {material}, die-cut inserts and pallets."),
             ],
         },
         "materials": ["onda B y C", "PET", "PETG", "cartón microcorrugado", "papelão kraft", "Tyvek", "200 lb test"],
@@ -207,14 +225,18 @@ SECTORS = {
         "weight": 0.07,
         "stems": {"es": ["Artes Gráficas", "Impresos", "Litografía"], "pt": ["Gráfica", "Artes Gráficas"]},
         "isic": "1811",
-        "cpv": ["22000000", "22100000", "22460000", "79810000", "22900000"],
         "texts": {
             "es": [
-                "Impresión offset y digital de {material}, acabados con barniz UV y encuadernación.",
-                "Manuales técnicos, instructivos multilingües e insertos farmacéuticos en {material}.",
+                ("79810000", "Impresión offset y digital de {material}, acabados con barniz UV y encuadernación."),
+                ("22460000", "Manuales técnicos, instructivos multilingües e insertos farmacéuticos en {material}."),
             ],
-            "pt": ["Impressão offset e digital de {material}, acabamento e encadernação."],
-            "en": ["Offset and digital printing of {material}; multilingual instruction leaflets for devices."],
+            "pt": [("79810000", "Impressão offset e digital de {material}, acabamento e encadernação.")],
+            "en": [
+                (
+                    "22460000",
+                    "Offset and digital printing of {material}; multilingual instruction leaflets for devices.",
+                )
+            ],
         },
         "materials": ["catálogos", "etiquetas", "manuales", "folhetos", "papel couché", "leaflets"],
         "keywords": ["impresión", "offset", "digital", "impressão", "printing", "etiquetas"],
@@ -227,15 +249,16 @@ SECTORS = {
         "weight": 0.12,
         "stems": {"es": ["Logística", "Transportes", "Carga y Almacenaje"], "pt": ["Logística", "Transportes"]},
         "isic": "4923",
-        "cpv": ["60100000", "63100000", "63120000", "64120000", "60000000"],
         "texts": {
             "es": [
-                "Transporte de carga refrigerada 2–8 °C y congelada con monitoreo GPS, rutas {material}.",
-                "Almacenaje fiscal y distribución desde zona franca, {material}.",
-                "Servicio de mensajería y entregas urgentes {material}.",
+                ("60100000", "Transporte de carga refrigerada 2–8 °C y congelada con monitoreo GPS, rutas {material}."),
+                ("63120000", "Almacenaje fiscal y distribución desde zona franca, {material}."),
+                ("64120000", "Servicio de mensajería y entregas urgentes {material}."),
             ],
-            "pt": ["Transporte rodoviário de cargas {material}, rastreamento GPS e seguro."],
-            "en": ["Temperature-controlled road freight {material}, GPS-tracked, with customs brokerage."],
+            "pt": [("60100000", "Transporte rodoviário de cargas {material}, rastreamento GPS e seguro.")],
+            "en": [
+                ("60100000", "Temperature-controlled road freight {material}, GPS-tracked, with customs brokerage.")
+            ],
         },
         "materials": [
             "San José–Puerto Caldera",
@@ -268,14 +291,16 @@ SECTORS = {
         "weight": 0.09,
         "stems": {"es": ["Lácteos", "Productos Lácteos", "Quesera"], "pt": ["Laticínios", "Queijaria"]},
         "isic": "1050",
-        "cpv": ["15500000", "15510000", "15540000", "15550000", "15800000"],
         "texts": {
             "es": [
-                "Elaboración de {material} pasteurizados para servicios de alimentación y cafeterías industriales.",
-                "Producción de {material} con cadena de frío y registro sanitario vigente.",
+                (
+                    "15500000",
+                    "Elaboración de {material} pasteurizados para servicios de alimentación y cafeterías industriales.",
+                ),
+                ("15550000", "Producción de {material} con cadena de frío y registro sanitario vigente."),
             ],
-            "pt": ["Produção de {material} com controle de qualidade e cadeia de frio."],
-            "en": ["Production of {material} for industrial catering, HACCP plan and cold chain."],
+            "pt": [("15500000", "Produção de {material} com controle de qualidade e cadeia de frio.")],
+            "en": [("15500000", "Production of {material} for industrial catering, HACCP plan and cold chain.")],
         },
         "materials": [
             "quesos frescos y madurados",
@@ -298,14 +323,21 @@ SECTORS = {
             "pt": ["Química", "Produtos Químicos"],
         },
         "isic": "2023",
-        "cpv": ["24000000", "24300000", "24900000", "24910000", "39830000", "44810000"],
         "texts": {
             "es": [
-                "Formulación de {material} para limpieza industrial y sanitización en plantas de alimentos.",
-                "Fabricación de {material} a granel y en envases de 1 a 1.000 litros.",
+                (
+                    "39830000",
+                    "Formulación de {material} para limpieza industrial y sanitización en plantas de alimentos.",
+                ),
+                ("24900000", "Fabricación de {material} a granel y en envases de 1 a 1.000 litros."),
             ],
-            "pt": ["Formulação de {material} para limpeza industrial."],
-            "en": ["Blending of {material} to customer specification, with safety data sheets in three languages."],
+            "pt": [("39830000", "Formulação de {material} para limpeza industrial.")],
+            "en": [
+                (
+                    "24900000",
+                    "Blending of {material} to customer specification, with safety data sheets in three languages.",
+                )
+            ],
         },
         "materials": [
             "detergentes alcalinos",
@@ -328,17 +360,19 @@ SECTORS = {
             "pt": ["Serviços Industriais", "Manutenção", "Engenharia"],
         },
         "isic": "3312",
-        "cpv": ["50530000", "90910000", "71300000", "72000000", "80500000", "79400000", "90500000"],
         "texts": {
             "es": [
-                "Mantenimiento preventivo y correctivo de {material}, contratos con tiempo de respuesta de 4 horas.",
-                "Limpieza industrial de {material} con personal certificado.",
-                "Capacitación en {material} para personal de planta.",
+                (
+                    "50530000",
+                    "Mantenimiento preventivo y correctivo de {material}, contratos con tiempo de respuesta de 4 horas.",
+                ),
+                ("90910000", "Limpieza industrial de {material} con personal certificado."),
+                ("80500000", "Capacitación en {material} para personal de planta."),
             ],
-            "pt": ["Manutenção preventiva e corretiva de {material}."],
+            "pt": [("50530000", "Manutenção preventiva e corretiva de {material}.")],
             "en": [
-                "Preventive maintenance of {material}; 24/7 on-call technicians.",
-                "Software development and support for {material}.",
+                ("50530000", "Preventive maintenance of {material}; 24/7 on-call technicians."),
+                ("72000000", "Software development and support for {material}."),
             ],
         },
         "materials": [

@@ -242,8 +242,9 @@ def plan_demo(*, smes: int = 300, requirements: int = 50, today: dt.date) -> Pla
         language, title, spec, codes, certs, quantity, unit, value = template
         buyer = buyers_by_sector[sector][index // len(templates) % len(buyers_by_sector[sector])]
         lot = index // len(templates)
-        status = rng.choices(["open", "draft", "closed", "awarded"], weights=[0.7, 0.12, 0.08, 0.1])[0]
-        visibility = rng.choices(["public", "invited", "agency"], weights=[0.75, 0.18, 0.07])[0]
+        # Fixed patterns rather than draws, so even a small demo shows every status and visibility.
+        status = {4: "draft", 7: "closed", 9: "awarded"}.get(index % 10, "open")
+        visibility = "invited" if index % 6 == 2 else "agency" if index % 13 == 5 else "public"
         currency = {"CR": "USD", "MX": "MXN", "BR": "BRL", "CL": "CLP", "PE": "PEN", "SV": "USD"}[buyer["country"]]
         rate = {"USD": 1, "MXN": 18, "BRL": 5, "CLP": 930, "PEN": 3.7}[currency]
         plan.requirements.append(
