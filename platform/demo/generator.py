@@ -152,10 +152,10 @@ def plan_demo(*, smes: int = 300, requirements: int = 50, today: dt.date) -> Pla
         capabilities = []
         for _ in range(rng.randint(1, 4)):
             text_language = language if rng.random() < 0.8 else "en"
-            template = rng.choice(sector["texts"][text_language])
+            code, template = rng.choice(sector["texts"][text_language])
             capabilities.append(
                 {
-                    "category": rng.choice(sector["cpv"]),
+                    "category": code,
                     "language": text_language,
                     "description": template.format(material=rng.choice(sector["materials"])),
                     "keywords": rng.sample(sector["keywords"], k=min(3, len(sector["keywords"]))),

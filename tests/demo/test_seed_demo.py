@@ -2,6 +2,7 @@ import datetime as dt
 import io
 
 import pytest
+from demo.generator import plan_demo, seed_demo
 from django.core.management import call_command
 from django.utils import timezone
 from stdnum.util import get_cc_module
@@ -9,7 +10,6 @@ from stdnum.util import get_cc_module
 from accounts.models import Membership, Organisation, User
 from accounts.tax_ids import validators_for
 from buyers.models import Requirement, RequirementInvitation
-from demo.generator import plan_demo, seed_demo
 from suppliers.models import Capability, Certification, Machine, ReadinessDiagnostic, SupplierProfile
 
 pytestmark = pytest.mark.django_db
