@@ -170,7 +170,8 @@ def plan_demo(*, smes: int = 300, requirements: int = 50, today: dt.date) -> Pla
             roll = rng.random()
             issued = today - dt.timedelta(days=rng.randint(200, 1000))
             if roll < 0.15:
-                expires = today - dt.timedelta(days=rng.randint(1, 300))  # lapsed
+                issued = today - dt.timedelta(days=rng.randint(500, 1400))  # lapsed: still after its issue
+                expires = today - dt.timedelta(days=rng.randint(1, 300))
             elif roll < 0.25:
                 expires = today + dt.timedelta(days=rng.randint(1, 30))  # about to lapse
             else:
