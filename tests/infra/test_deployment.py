@@ -104,7 +104,8 @@ def test_import_contracts_hold():
     assert result.returncode == 0, result.stdout[-3000:]
     contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
     engine = next((c for c in contracts if c.get("source_modules") == ["matching.engine"]), None)
-    assert engine is not None and "django" in engine["forbidden_modules"]
+    assert engine is not None
+    assert "django" in engine["forbidden_modules"]
 
 
 def test_compose_file_names_every_service_with_health_checks():
