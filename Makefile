@@ -18,8 +18,10 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
+# The compiled catalogues are committed, so a machine without gettext still serves every language.
 messages: install
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv -v 0; \
+	else echo "gettext not installed: using the committed .mo catalogues"; fi
 
 migrate: install
 	$(PY) manage.py migrate --no-input -v 0

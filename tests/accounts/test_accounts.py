@@ -94,16 +94,20 @@ class TestVerificationAndMembers:
 
 
 class TestInvitations:
-    def test_owner_invites_and_colleague_accepts(self, sme_owner, django_capture_on_commit_callbacks, monkeypatch):
+    def test_owner_invites_and_colleague_accepts(self, sme_owner, django_capture_on_commit_callbacks):
         from config.celery import app
 
         # The e-mail task runs in-process here; tests/accounts/test_worker.py sends it through Redis.
-        monkeypatch.setattr(app.conf, "task_always_eager", True)
-        organisation = sme_owner.memberships.get().organisation
-        with django_capture_on_commit_callbacks(execute=True):
-            invitation = services.invite_colleague(
-                organisation=organisation, email="Colleague@Example.com", role="member", invited_by=sme_owner
-            )
+        previous = app.conf.task_always_eager
+        app.conf.task_always_eager = True
+        try:
+            organisation = sme_owner.memberships.get().organisation
+            with django_capture_on_commit_callbacks(execute=True):
+                invitation = services.invite_colleague(
+                    organisation=organisation, email="Colleague@Example.com", role="member", invited_by=sme_owner
+                )
+        finally:
+            app.conf.task_always_eager = previous
         assert len(mail.outbox) == 1
         assert invitation.token in mail.outbox[0].body
         colleague = factories.UserFactory(email="colleague@example.com")

@@ -136,7 +136,7 @@ def test_language_switch_and_stylesheet(page):
     page.goto("/")
     background = page.evaluate("getComputedStyle(document.querySelector('.topbar')).backgroundColor")
     assert background == "rgb(11, 93, 91)"
-    page.select_option("#language-select", "es")
-    page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "es"
+    with page.expect_navigation():
+        page.select_option("#language-select", "es")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
     expect(page.locator(".mainnav")).to_contain_text("Iniciar sesión")

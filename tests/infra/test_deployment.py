@@ -22,7 +22,16 @@ def manage(*args, env_overrides=None, drop=()):
     )
 
 
-CLEAN = ("DATABASE_URL", "REDIS_URL", "DJANGO_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "CELERY_TASK_ALWAYS_EAGER", "DEBUG")
+CLEAN = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DJANGO_ENV",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "CELERY_TASK_ALWAYS_EAGER",
+    "DEBUG",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
 PRINT_SETTINGS = (
     "from django.conf import settings as s; import json; print(json.dumps({'engine': s.DATABASES['default']['ENGINE'],"
     " 'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL, 'debug': s.DEBUG}))"
