@@ -65,13 +65,16 @@ def organisation(request):
     if current is None:
         return render(request, "accounts/no_organisation.html", status=404)
     may_edit = can_edit_organisation(request.user, current)
+    owner = is_owner(request.user, current)
     form = OrganisationForm(instance=current)
     invite_form = InvitationForm()
+    status = 200
     if request.method == "POST":
         action = request.POST.get("action")
+        target = invite_form if action == "invite" else form
         try:
             if action == "invite":
-                invite_form = InvitationForm(request.POST)
+                target = invite_form = InvitationForm(request.POST)
                 if invite_form.is_valid():
                     services.invite_colleague(organisation=current, invited_by=request.user, **invite_form.cleaned_data)
                     messages.success(request, _("Invitation sent to %(email)s.") % invite_form.cleaned_data)
@@ -79,29 +82,19 @@ def organisation(request):
             else:
                 if not may_edit:
                     raise PermissionDenied
-                form = OrganisationForm(request.POST, instance=Organisation.objects.get(pk=current.pk))
+                target = form = OrganisationForm(request.POST, instance=Organisation.objects.get(pk=current.pk))
                 if form.is_valid():
                     changed = {name: form.cleaned_data[name] for name in form.changed_data}
                     services.update_organisation(organisation=current, actor=request.user, **changed)
                     messages.success(request, _("Organisation saved."))
                     return redirect("accounts:organisation")
+            status = 400
         except ValidationError as error:
-            add_service_errors(invite_form if action == "invite" else form, error)
+            add_service_errors(target, error)
+            status = 400
         except PermissionDenied:
             messages.error(request, _("You may not do that."))
-            return render(
-                request,
-                "accounts/organisation.html",
-                {
-                    "organisation": current,
-                    "form": form,
-                    "invite_form": invite_form,
-                    "may_edit": may_edit,
-                    "is_owner": is_owner(request.user, current),
-                    "members": selectors.members_of(organisation=current),
-                },
-                status=403,
-            )
+            status = 403
     return render(
         request,
         "accounts/organisation.html",
@@ -110,12 +103,11 @@ def organisation(request):
             "form": form,
             "invite_form": invite_form,
             "may_edit": may_edit,
-            "is_owner": is_owner(request.user, current),
+            "is_owner": owner,
             "members": selectors.members_of(organisation=current),
-            "invitations": current.invitations.filter(accepted_at__isnull=True)
-            if is_owner(request.user, current)
-            else Invitation.objects.none(),
+            "invitations": current.invitations.filter(accepted_at__isnull=True) if owner else Invitation.objects.none(),
         },
+        status=status,
     )
 
 

@@ -80,6 +80,9 @@ TEMPLATES = [
     },
 ]
 
+if "DATABASE_URL" not in env:
+    # The embedded default keeps its SQLite file in var/, which a fresh clone does not have yet.
+    (ROOT_DIR / "var").mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{ROOT_DIR / 'var' / 'enlace.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if IS_PRODUCTION else 0)

@@ -66,6 +66,13 @@ def _reject_unknown(fields: dict, allowed: set) -> None:
         raise ValidationError({name: [_("This field cannot be set.")] for name in sorted(unknown)})
 
 
+def _assign(instance, fields: dict, allowed: set) -> None:
+    """Set the allowed fields on an instance; its own validation runs when it is saved."""
+    _reject_unknown(fields, allowed)
+    for name, value in fields.items():
+        setattr(instance, name, value)
+
+
 def _clean_keywords(keywords) -> list[str]:
     if isinstance(keywords, str):
         keywords = keywords.split(",")
@@ -92,9 +99,7 @@ def get_or_create_profile(*, organisation: Organisation) -> SupplierProfile:
 @transaction.atomic
 def update_profile(*, profile: SupplierProfile, actor, **fields) -> SupplierProfile:
     _require_editor(actor, profile)
-    _reject_unknown(fields, PROFILE_FIELDS)
-    for name, value in fields.items():
-        setattr(profile, name, value)
+    _assign(profile, fields, PROFILE_FIELDS)
     profile.full_clean()
     profile.save()
     _announce(profile, "profile")
@@ -147,11 +152,9 @@ def add_capability(
 @transaction.atomic
 def update_capability(*, capability: Capability, actor, **fields) -> Capability:
     _require_editor(actor, capability.profile)
-    _reject_unknown(fields, CAPABILITY_FIELDS)
     if "keywords" in fields:
         fields["keywords"] = _clean_keywords(fields["keywords"])
-    for name, value in fields.items():
-        setattr(capability, name, value)
+    _assign(capability, fields, CAPABILITY_FIELDS)
     capability.full_clean()
     capability.save()
     _announce(capability.profile, "capabilities")
@@ -180,9 +183,7 @@ def add_machine(
 @transaction.atomic
 def update_machine(*, machine: Machine, actor, **fields) -> Machine:
     _require_editor(actor, machine.profile)
-    _reject_unknown(fields, MACHINE_FIELDS)
-    for name, value in fields.items():
-        setattr(machine, name, value)
+    _assign(machine, fields, MACHINE_FIELDS)
     machine.full_clean()
     machine.save()
     return machine
@@ -243,11 +244,9 @@ def add_certification(
 @transaction.atomic
 def update_certification(*, certification: Certification, actor, **fields) -> Certification:
     _require_editor(actor, certification.profile)
-    _reject_unknown(fields, CERTIFICATION_FIELDS)
     if fields.get("document"):
         validate_certificate_document(fields["document"])
-    for name, value in fields.items():
-        setattr(certification, name, value)
+    _assign(certification, fields, CERTIFICATION_FIELDS)
     _check_certification_dates(certification.issued_on, certification.expires_on)
     if not is_agency_staff(actor):
         # A verified certificate that its holder changes must be looked at again.
