@@ -145,7 +145,9 @@ class OrganisationList(generics.ListCreateAPIView):
     ordering_fields = ["legal_name", "created_at"]
 
     def get_queryset(self):
-        return selectors.organisations_visible_to(user=self.request.user).order_by("legal_name")
+        return (
+            selectors.organisations_visible_to(user=self.request.user).select_related("industry").order_by("legal_name")
+        )
 
 
 class OrganisationDetail(generics.RetrieveUpdateAPIView):

@@ -261,3 +261,12 @@ class TestPages:
         assert response.status_code == 403
         organisation.refresh_from_db()
         assert organisation.legal_name != "Hacked"
+
+
+def test_organisation_list_has_no_n_plus_one(agency_client, django_assert_max_num_queries):
+    industry = factories.IndustryFactory()
+    for _ in range(10):
+        factories.SmeFactory(industry=industry)
+    with django_assert_max_num_queries(8):
+        response = agency_client.get("/api/v1/organisations/")
+    assert response.json()["count"] >= 10
