@@ -1,0 +1,159 @@
+"""The engine core on its own: no database, no Django."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from matching.engine.categories import closeness, cpv_closeness
+from matching.engine.metrics import hit_at_k, ndcg_at_k, reciprocal_rank, summarise
+from matching.engine.scoring import DEFAULT_WEIGHTS, FEATURES, DefaultScorer
+from matching.engine.text import SupplierTextIndex, fold
+
+SUPPLIERS = {
+    1: "Mecanizado CNC de piezas en acero inoxidable 316L y titanio para implantes ortopédicos",
+    2: "Usinagem CNC de peças em aço inoxidável e alumínio para a indústria automotiva",
+    3: "Transporte refrigerado de carga 2-8 °C con monitoreo GPS",
+    4: "Cajas de cartón corrugado impresas en flexografía",
+    5: "Quesos frescos y madurados, leche pasteurizada",
+}
+
+
+@pytest.fixture
+def index():
+    return SupplierTextIndex().fit(list(SUPPLIERS), list(SUPPLIERS.values()))
+
+
+def best(index, text):
+    scores = index.relevance(text)
+    return int(index.ids[int(np.argmax(scores))])
+
+
+class TestText:
+    def test_fold_strips_accents_and_case(self):
+        assert fold("Máquinas-Herramienta ÇÃO") == "maquinas-herramienta cao"
+
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            ("CNC machining of stainless steel implants", 1),
+            ("mecanisado de titanio", 1),  # a typo still matches
+            ("aço inoxidável usinagem automotiva", 2),
+            ("cold chain refrigerated freight", 3),
+            ("cajas carton corrugado", 4),  # without accents
+            ("queso pasteurizado", 5),
+        ],
+    )
+    def test_the_right_supplier_ranks_first_across_languages(self, index, query, expected):
+        assert best(index, query) == expected
+
+    def test_upsert_replaces_and_adds_without_refit(self, index):
+        vocabulary = dict(index._word.vocabulary_)
+        index.upsert([3, 6], ["Impresión offset de etiquetas", "Transporte refrigerado de carga y cadena de frío"])
+        assert sorted(index.ids.tolist()) == [1, 2, 3, 4, 5, 6]
+        assert index._word.vocabulary_ == vocabulary
+        assert best(index, "transporte refrigerado") == 6
+        refreshed = SupplierTextIndex().fit([3], ["Impresión offset de etiquetas"])
+        assert index.matrix.shape[0] == 6
+        assert refreshed.matrix.shape[0] == 1
+
+    def test_remove_and_refit_threshold(self, index):
+        index.refit_share = 0.5
+        index.remove([5])
+        assert 5 not in index.ids.tolist()
+        assert not index.needs_refit()  # 1 change among 4 rows
+        index.upsert([7, 8, 9], ["tornos", "fresadoras", "prensas"])
+        assert index.needs_refit()  # 4 changes among 7 rows
+        index.fit(index.ids.tolist(), [f"proveedor {i}" for i in index.ids.tolist()])
+        assert not index.needs_refit()
+
+    def test_relevance_in_given_order_with_unknown_ids(self, index):
+        scores = index.relevance("titanio", ids=[99, 1])
+        assert scores[0] == 0.0
+        assert scores[1] > 0.1
+
+    def test_persistence_round_trip(self, index, tmp_path):
+        path = tmp_path / "index.joblib"
+        index.save(path)
+        loaded = SupplierTextIndex.load(path)
+        assert np.allclose(loaded.relevance("titanio"), index.relevance("titanio"))
+
+
+class TestCategories:
+    @pytest.mark.parametrize(
+        ("a", "b", "value"),
+        [
+            ("15510000", "15510000", 1.0),
+            ("15500000", "15510000", 0.8),
+            ("15000000", "15540000", 0.8),
+            ("15510000", "15540000", 0.6),
+            ("15510000", "15800000", 0.4),
+            ("15510000", "42600000", 0.0),
+        ],
+    )
+    def test_cpv_closeness(self, a, b, value):
+        assert cpv_closeness(a, b) == value
+        assert cpv_closeness(b, a) == value
+
+    def test_best_pair_and_other_schemes(self):
+        assert closeness([("CPV", "15510000")], [("CPV", "42600000"), ("CPV", "15540000")]) == 0.6
+        assert closeness([("UNSPSC", "43211503")], [("UNSPSC", "43211503")]) == 1.0
+        assert closeness([("UNSPSC", "43211503")], [("CPV", "43211503")]) == 0.0
+        assert closeness([], [("CPV", "15510000")]) == 0.0
+
+
+class TestScoring:
+    def test_default_weights_sum_to_one(self):
+        assert math.isclose(sum(DEFAULT_WEIGHTS.values()), 1.0)
+
+    @settings(max_examples=100, deadline=None)
+    @given(
+        arrays(
+            np.float64, st.tuples(st.integers(1, 30), st.just(len(FEATURES))), elements=st.floats(0, 1, allow_nan=False)
+        )
+    )
+    def test_components_add_up_exactly_to_the_score(self, features):
+        scores, contributions = DefaultScorer().score(features)
+        for score, row in zip(scores, contributions, strict=True):
+            assert math.isclose(score, math.fsum(row), rel_tol=0, abs_tol=1e-12)
+        assert np.all((scores >= 0) & (scores <= 1 + 1e-12))
+
+    def test_more_relevant_text_scores_higher(self):
+        low = np.full((1, len(FEATURES)), 0.5)
+        high = low.copy()
+        high[0, FEATURES.index("text_relevance")] = 0.9
+        scores, _ = DefaultScorer().score(np.vstack([low, high]))
+        assert scores[1] > scores[0]
+
+    @pytest.mark.parametrize(
+        "bad", [np.full((2, len(FEATURES)), 1.5), np.full((2, 3), 0.5), np.full((1, len(FEATURES)), np.nan)]
+    )
+    def test_invalid_features_are_refused(self, bad):
+        with pytest.raises(ValueError, match="feature"):
+            DefaultScorer().score(bad)
+
+    def test_weights_must_name_every_feature(self):
+        with pytest.raises(ValueError, match="must name exactly"):
+            DefaultScorer({"text_relevance": 1.0})
+
+
+class TestMetrics:
+    def test_hand_computed_values(self):
+        ranked, relevant = [5, 3, 9, 1], {9, 1}
+        assert hit_at_k(ranked, relevant, k=2) == 0.0
+        assert hit_at_k(ranked, relevant, k=3) == 1.0
+        assert reciprocal_rank(ranked, relevant) == pytest.approx(1 / 3)
+        dcg = 1 / math.log2(4) + 1 / math.log2(5)
+        ideal = 1 / math.log2(2) + 1 / math.log2(3)
+        assert ndcg_at_k(ranked, relevant, k=10) == pytest.approx(dcg / ideal)
+        assert ndcg_at_k([1, 9], relevant) == pytest.approx(1.0)
+        assert ndcg_at_k([1, 2], set()) == 0.0
+
+    def test_summary(self):
+        summary = summarise([([1, 2], {1}), ([3, 4], {4}), ([5], {6})], k=10)
+        assert summary["hit@10"] == pytest.approx(2 / 3)
+        assert summary["mrr"] == pytest.approx((1 + 0.5 + 0) / 3)
+        assert summary["queries"] == 3
