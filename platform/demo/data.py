@@ -76,7 +76,8 @@ CERTIFYING_BODIES = {
 }
 
 # Each sector: name stems, an ISIC class, capability texts per language as (CPV code, text with {material}),
-# materials and keywords per language, capacity units, machines and likely certifications.
+# materials and keywords per language (so a text never mixes languages), capacity units, machines and
+# likely certifications.
 SECTORS = {
     "metal": {
         "weight": 0.2,
@@ -114,18 +115,16 @@ SECTORS = {
                 ),
             ],
         },
-        "materials": [
-            "acero inoxidable 316L",
-            "aluminio 6061",
-            "titanio grado 5",
-            "acero al carbono",
-            "latón",
-            "aço inoxidável",
-            "alumínio",
-            "stainless steel 304",
-            "titanium",
-        ],
-        "keywords": ["CNC", "torneado", "fresado", "mecanizado", "soldadura", "usinagem", "machining", "corte láser"],
+        "materials": {
+            "es": ["acero inoxidable 316L", "aluminio 6061", "titanio grado 5", "acero al carbono", "latón"],
+            "pt": ["aço inoxidável 316L", "alumínio 6061", "titânio grau 5", "aço carbono"],
+            "en": ["316L stainless steel", "6061 aluminium", "grade 5 titanium", "carbon steel", "brass"],
+        },
+        "keywords": {
+            "es": ["CNC", "torneado", "fresado", "mecanizado", "soldadura", "corte láser"],
+            "pt": ["CNC", "usinagem", "torneamento", "fresamento", "estampagem"],
+            "en": ["CNC", "machining", "milling", "turning", "welding"],
+        },
         "unit": "pieces",
         "capacity": (5_000, 200_000),
         "machines": [
@@ -163,17 +162,16 @@ SECTORS = {
                 ("19520000", "Blow moulding of {material} bottles and technical parts."),
             ],
         },
-        "materials": [
-            "polipropileno (PP)",
-            "ABS",
-            "policarbonato",
-            "PEAD",
-            "PVC grado médico",
-            "PP e ABS",
-            "nylon 6/6",
-            "PET",
-        ],
-        "keywords": ["inyección", "moldeo", "plástico", "injeção", "injection moulding", "sala limpia", "extrusión"],
+        "materials": {
+            "es": ["polipropileno (PP)", "ABS", "policarbonato", "PEAD", "PVC grado médico", "nylon 6/6"],
+            "pt": ["polipropileno (PP)", "ABS", "policarbonato", "PEAD", "náilon 6/6"],
+            "en": ["polypropylene", "ABS", "medical-grade polycarbonate", "HDPE", "nylon 6/6"],
+        },
+        "keywords": {
+            "es": ["inyección", "moldeo", "plástico", "sala limpia", "extrusión"],
+            "pt": ["injeção", "moldagem", "plástico", "extrusão"],
+            "en": ["injection moulding", "plastics", "clean room", "blow moulding"],
+        },
         "unit": "pieces",
         "capacity": (20_000, 2_000_000),
         "machines": [
@@ -209,8 +207,16 @@ SECTORS = {
                 ("44600000", "Corrugated shipping boxes in {material}, die-cut inserts and pallets."),
             ],
         },
-        "materials": ["onda B y C", "PET", "PETG", "cartón microcorrugado", "papelão kraft", "Tyvek", "200 lb test"],
-        "keywords": ["empaque", "cartón", "corrugado", "termoformado", "embalagem", "packaging", "blíster"],
+        "materials": {
+            "es": ["onda B y C", "PET", "PETG", "cartón microcorrugado", "200 lb"],
+            "pt": ["onda B e C", "PET", "papelão kraft", "microondulado"],
+            "en": ["PET", "PETG", "Tyvek-lidded PETG", "200 lb test board"],
+        },
+        "keywords": {
+            "es": ["empaque", "cartón", "corrugado", "termoformado", "blíster"],
+            "pt": ["embalagem", "papelão", "ondulado", "termoformagem"],
+            "en": ["packaging", "corrugated", "thermoforming", "blister"],
+        },
         "unit": "units",
         "capacity": (50_000, 3_000_000),
         "machines": [
@@ -238,8 +244,16 @@ SECTORS = {
                 )
             ],
         },
-        "materials": ["catálogos", "etiquetas", "manuales", "folhetos", "papel couché", "leaflets"],
-        "keywords": ["impresión", "offset", "digital", "impressão", "printing", "etiquetas"],
+        "materials": {
+            "es": ["catálogos", "etiquetas", "manuales técnicos", "folletos en papel couché"],
+            "pt": ["catálogos", "rótulos", "folhetos", "manuais técnicos"],
+            "en": ["catalogues", "labels", "technical manuals", "leaflets"],
+        },
+        "keywords": {
+            "es": ["impresión", "offset", "digital", "etiquetas"],
+            "pt": ["impressão", "offset", "digital", "rótulos"],
+            "en": ["printing", "offset", "digital", "labels"],
+        },
         "unit": "units",
         "capacity": (10_000, 1_000_000),
         "machines": [("Prensa offset 4 colores", "Heidelberg Speedmaster"), ("Impresora digital", "HP Indigo 7900")],
@@ -260,24 +274,22 @@ SECTORS = {
                 ("60100000", "Temperature-controlled road freight {material}, GPS-tracked, with customs brokerage.")
             ],
         },
-        "materials": [
-            "San José–Puerto Caldera",
-            "Ciudad de México–Querétaro",
-            "Santiago–Antofagasta",
-            "Lima–Arequipa",
-            "São Paulo–Curitiba",
-            "nacionales y centroamericanas",
-            "between free zones and ports",
-        ],
-        "keywords": [
-            "transporte",
-            "logística",
-            "refrigerado",
-            "almacenaje",
-            "transporte rodoviário",
-            "freight",
-            "cadena de frío",
-        ],
+        "materials": {
+            "es": [
+                "San José–Puerto Caldera",
+                "Ciudad de México–Querétaro",
+                "Santiago–Antofagasta",
+                "Lima–Arequipa",
+                "nacionales y centroamericanas",
+            ],
+            "pt": ["São Paulo–Curitiba", "Campinas–Santos", "nacionais e para o Mercosul"],
+            "en": ["between free zones and ports", "across Central America", "from the port to the plant"],
+        },
+        "keywords": {
+            "es": ["transporte", "logística", "refrigerado", "almacenaje", "cadena de frío"],
+            "pt": ["transporte rodoviário", "logística", "armazenagem"],
+            "en": ["freight", "logistics", "cold chain", "warehousing"],
+        },
         "unit": "shipments",
         "capacity": (200, 8_000),
         "machines": [
@@ -302,15 +314,16 @@ SECTORS = {
             "pt": [("15500000", "Produção de {material} com controle de qualidade e cadeia de frio.")],
             "en": [("15500000", "Production of {material} for industrial catering, HACCP plan and cold chain.")],
         },
-        "materials": [
-            "quesos frescos y madurados",
-            "leche y natilla",
-            "yogur",
-            "queijos",
-            "manteiga",
-            "dairy desserts",
-        ],
-        "keywords": ["lácteos", "queso", "leche", "laticínios", "dairy", "pasteurizado"],
+        "materials": {
+            "es": ["quesos frescos y madurados", "leche y natilla", "yogur", "postres lácteos"],
+            "pt": ["queijos", "manteiga", "iogurte", "leite pasteurizado"],
+            "en": ["fresh and aged cheeses", "yoghurt", "dairy desserts", "pasteurised milk"],
+        },
+        "keywords": {
+            "es": ["lácteos", "queso", "leche", "pasteurizado"],
+            "pt": ["laticínios", "queijo", "leite"],
+            "en": ["dairy", "cheese", "milk", "pasteurised"],
+        },
         "unit": "kg",
         "capacity": (5_000, 300_000),
         "machines": [("Pasteurizador de placas", "Tetra Pak"), ("Tina quesera", "Alpma"), ("Envasadora", "Serac")],
@@ -339,15 +352,16 @@ SECTORS = {
                 )
             ],
         },
-        "materials": [
-            "detergentes alcalinos",
-            "desinfectantes",
-            "adhesivos industriales",
-            "pinturas epóxicas",
-            "desengraxantes",
-            "lubricants and coolants",
-        ],
-        "keywords": ["químicos", "limpieza", "detergente", "adhesivos", "química", "chemicals"],
+        "materials": {
+            "es": ["detergentes alcalinos", "desinfectantes", "adhesivos industriales", "pinturas epóxicas"],
+            "pt": ["desengraxantes", "detergentes industriais", "adesivos"],
+            "en": ["lubricants and coolants", "industrial adhesives", "epoxy coatings"],
+        },
+        "keywords": {
+            "es": ["químicos", "limpieza", "detergente", "adhesivos"],
+            "pt": ["química", "limpeza", "detergente"],
+            "en": ["chemicals", "cleaning", "adhesives"],
+        },
         "unit": "litres",
         "capacity": (10_000, 500_000),
         "machines": [("Reactor de mezcla", "Inoxpa"), ("Llenadora volumétrica", "Krones")],
@@ -375,15 +389,22 @@ SECTORS = {
                 ("72000000", "Software development and support for {material}."),
             ],
         },
-        "materials": [
-            "compresores y sistemas neumáticos",
-            "salas limpias",
-            "sistemas de aire acondicionado",
-            "lean manufacturing e ISO 9001",
-            "equipos de producción",
-            "manufacturing execution systems",
-        ],
-        "keywords": ["mantenimiento", "limpieza", "capacitación", "manutenção", "maintenance", "ingeniería"],
+        "materials": {
+            "es": [
+                "compresores y sistemas neumáticos",
+                "salas limpias",
+                "sistemas de aire acondicionado",
+                "lean manufacturing e ISO 9001",
+                "equipos de producción",
+            ],
+            "pt": ["compressores", "salas limpas", "sistemas de ar-condicionado", "equipamentos de produção"],
+            "en": ["compressed-air systems", "clean rooms", "HVAC systems", "manufacturing execution systems"],
+        },
+        "keywords": {
+            "es": ["mantenimiento", "limpieza", "capacitación", "ingeniería"],
+            "pt": ["manutenção", "limpeza", "treinamento"],
+            "en": ["maintenance", "cleaning", "training", "engineering"],
+        },
         "unit": "hours",
         "capacity": (500, 10_000),
         "machines": [("Vehículo de servicio", "Toyota Hilux"), ("Analizador de vibraciones", "Fluke 810")],

@@ -157,8 +157,8 @@ def plan_demo(*, smes: int = 300, requirements: int = 50, today: dt.date) -> Pla
                 {
                     "category": code,
                     "language": text_language,
-                    "description": template.format(material=rng.choice(sector["materials"])),
-                    "keywords": rng.sample(sector["keywords"], k=min(3, len(sector["keywords"]))),
+                    "description": template.format(material=rng.choice(sector["materials"][text_language])),
+                    "keywords": rng.sample(sector["keywords"][text_language], k=3),
                     "monthly_capacity": Decimal(rng.randrange(*sector["capacity"], step=100)),
                     "unit": sector["unit"],
                     "lead_time_days": rng.choice([5, 7, 10, 15, 21, 30, 45]),
