@@ -157,3 +157,46 @@ class TestMetrics:
         assert summary["hit@10"] == pytest.approx(2 / 3)
         assert summary["mrr"] == pytest.approx((1 + 0.5 + 0) / 3)
         assert summary["queries"] == 3
+
+
+class TestConstraints:
+    def test_exclusions_are_counted_by_reason_and_once_in_total(self):
+        import datetime as dt
+
+        from matching.engine.constraints import apply_constraints
+        from matching.engine.records import (
+            CertificationRecord,
+            RequiredCertification,
+            RequirementRecord,
+            SupplierRecord,
+        )
+
+        needed_by = dt.date(2027, 3, 1)
+        valid = CertificationRecord("iso-13485", dt.date(2025, 1, 1), dt.date(2028, 1, 1))
+        lapses_before = CertificationRecord("iso-13485", dt.date(2024, 1, 1), dt.date(2027, 1, 1))
+        requirement = RequirementRecord(
+            requirement_id=1,
+            categories=(("CPV", "33190000"),),
+            needed_by=needed_by,
+            delivery_country="CR",
+            required_certifications=(RequiredCertification("iso-13485"), RequiredCertification("iso-9001", False)),
+            restrict_to_delivery_country=True,
+            categories_mandatory=True,
+        )
+        suppliers = [
+            SupplierRecord(1, "CR", (("CPV", "33190000"),), (valid,)),
+            SupplierRecord(2, "CR", (("CPV", "33190000"),), (lapses_before,)),  # expires before needed-by
+            SupplierRecord(3, "MX", (("CPV", "33100000"),), (valid,)),  # wrong country, parent category is fine
+            SupplierRecord(4, "CR", (("CPV", "42600000"),), (), published=False),  # three reasons at once
+            SupplierRecord(5, "CR", (("CPV", "33190000"),), (valid,), rejected=True),
+        ]
+        result = apply_constraints(requirement, suppliers, today=dt.date(2026, 11, 22))
+        assert result.eligible.tolist() == [True, False, False, False, False]
+        assert result.excluded == 4
+        assert result.excluded_by_reason == {
+            "missing_mandatory_certification": 2,
+            "outside_delivery_country": 1,
+            "not_published": 1,
+            "outside_requirement_categories": 1,
+            "rejected_by_agency": 1,
+        }
