@@ -23,6 +23,12 @@ class SupplierRecord:
     certifications: tuple[CertificationRecord, ...] = ()
     published: bool = True
     rejected: bool = False
+    readiness_score: float | None = None  # 0–100, from the latest diagnostic
+    latitude: float | None = None
+    longitude: float | None = None
+    # Monthly capacity per CPV code, with its unit: {"42600000": (20000.0, "pieces")}.
+    monthly_capacity: tuple[tuple[str, float, str], ...] = ()
+    response_rate: float | None = None  # share of contacts answered, 0–1
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +43,10 @@ class RequirementRecord:
     categories: tuple[tuple[str, str], ...]
     required_certifications: tuple[RequiredCertification, ...] = ()
     needed_by: dt.date | None = None
+    quantity: float | None = None
+    unit: str = ""
+    delivery_latitude: float | None = None
+    delivery_longitude: float | None = None
     delivery_country: str = ""
     restrict_to_delivery_country: bool = False
     categories_mandatory: bool = False

@@ -200,3 +200,78 @@ class TestConstraints:
             "outside_requirement_categories": 1,
             "rejected_by_agency": 1,
         }
+
+
+class TestFeatures:
+    def setup_method(self):
+        import datetime as dt
+
+        from matching.engine.records import (
+            CertificationRecord,
+            RequiredCertification,
+            RequirementRecord,
+            SupplierRecord,
+        )
+
+        self.today = dt.date(2026, 11, 22)
+        self.requirement = RequirementRecord(
+            requirement_id=1,
+            categories=(("CPV", "42600000"),),
+            needed_by=dt.date(2027, 2, 1),
+            required_certifications=(RequiredCertification("iso-13485"), RequiredCertification("iso-9001", False)),
+            quantity=120_000,
+            unit="pieces",
+            delivery_latitude=9.8644,
+            delivery_longitude=-83.9194,
+            delivery_country="CR",
+        )
+        certified = (CertificationRecord("iso-13485", dt.date(2025, 1, 1), dt.date(2028, 1, 1)),)
+        self.near = SupplierRecord(
+            1,
+            "CR",
+            (("CPV", "42600000"),),
+            certified,
+            readiness_score=80,
+            latitude=9.9281,
+            longitude=-84.0907,
+            monthly_capacity=(("42600000", 20_000.0, "pieces"),),
+            response_rate=0.9,
+        )
+        self.far = SupplierRecord(2, "MX", (("CPV", "15510000"),))
+
+    def test_values_on_a_hand_made_pair(self):
+        from matching.engine.features import (
+            PREFERRED_SHARE,
+            capacity_fit,
+            certification_coverage,
+            haversine_km,
+            proximity,
+        )
+
+        assert certification_coverage(self.requirement, self.near, self.requirement.needed_by) == pytest.approx(
+            1 / (1 + PREFERRED_SHARE)
+        )
+        assert certification_coverage(self.requirement, self.far, self.requirement.needed_by) == 0.0
+        assert 19 < haversine_km(9.8644, -83.9194, 9.9281, -84.0907) < 21  # Cartago–San José
+        assert proximity(self.requirement, self.near) > 0.9
+        assert proximity(self.requirement, self.far) == 0.3
+        assert capacity_fit(self.requirement, self.near) == 1.0  # 20,000 a month ≥ 10,000 needed
+        assert capacity_fit(self.requirement, self.far) == 0.5  # unknown: neutral
+
+    def test_matrix_shape_range_and_order(self):
+        from matching.engine.features import feature_matrix
+        from matching.engine.scoring import FEATURES, DefaultScorer
+
+        matrix = feature_matrix(
+            self.requirement,
+            [self.near, self.far],
+            text_relevance=np.array([0.6, 0.1]),
+            track_record=np.zeros(2),
+            today=self.today,
+        )
+        assert matrix.shape == (2, len(FEATURES))
+        assert np.all((matrix >= 0) & (matrix <= 1))
+        assert matrix[1, FEATURES.index("track_record")] == 0.0
+        assert matrix[1, FEATURES.index("readiness")] == 0.5
+        scores, _ = DefaultScorer().score(matrix)
+        assert scores[0] > scores[1]
