@@ -136,3 +136,13 @@ def test_health_endpoint(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize(("language", "expected"), [("es", "Cola de verificación"), ("pt", "Fila de verificação")])
+def test_committed_catalogues_translate_the_interface(language, expected):
+    from django.utils import translation
+
+    with translation.override(language):
+        assert translation.gettext("Verification queue") == expected
+    po = (ROOT / "locale" / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    assert "#, fuzzy" not in po
