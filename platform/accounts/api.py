@@ -82,31 +82,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organisation
-        fields = [
-            "id",
-            "kind",
-            "legal_name",
-            "trade_name",
-            "country",
-            "tax_id",
-            "region",
-            "city",
-            "address",
-            "latitude",
-            "longitude",
-            "website",
-            "size_class",
-            "employees",
-            "women_employees",
-            "annual_sales_band",
-            "year_founded",
-            "export_destinations",
-            "languages",
-            "industry",
-            "verification_status",
-            "verified_at",
-            "created_at",
-        ]
+        fields = ["id", "kind", *services.ORGANISATION_FIELDS, "verification_status", "verified_at", "created_at"]
         read_only_fields = ["verification_status", "verified_at", "created_at"]
         # Uniqueness of the tax id is checked on its compact form by the service, with a clearer message.
         validators: list = []

@@ -5,6 +5,7 @@ from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
 from .models import Membership, Organisation
+from .services import ORGANISATION_FIELDS
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -51,22 +52,10 @@ class SignupForm(forms.Form):
         return data
 
     def organisation_data(self) -> dict:
+        """The organisation part of the form, as register_organisation takes it (empty optional fields left out)."""
         data = self.cleaned_data
-        fields = [
-            "kind",
-            "legal_name",
-            "trade_name",
-            "country",
-            "tax_id",
-            "region",
-            "city",
-            "size_class",
-            "employees",
-            "women_employees",
-            "year_founded",
-            "website",
-        ]
-        return {name: data[name] for name in fields if data.get(name) not in (None, "")} | {
+        optional = [name for name in ORGANISATION_FIELDS if name in self.fields]
+        return {name: data[name] for name in optional if data.get(name) not in (None, "")} | {
             "kind": data["kind"],
             "legal_name": data["legal_name"],
             "country": data["country"],
@@ -76,21 +65,9 @@ class SignupForm(forms.Form):
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
+        # Coordinates, languages and the industry code are maintained through the API.
         fields = [
-            "legal_name",
-            "trade_name",
-            "country",
-            "tax_id",
-            "region",
-            "city",
-            "address",
-            "website",
-            "size_class",
-            "employees",
-            "women_employees",
-            "annual_sales_band",
-            "year_founded",
-            "export_destinations",
+            name for name in ORGANISATION_FIELDS if name not in {"latitude", "longitude", "languages", "industry"}
         ]
 
 

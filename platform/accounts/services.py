@@ -17,7 +17,8 @@ from .permissions import can_edit_organisation, is_agency_staff, is_owner
 from .tax_ids import validate_tax_id
 
 SELF_SERVICE_KINDS = (Organisation.Kind.SME, Organisation.Kind.MNC, Organisation.Kind.CONSULTANCY)
-EDITABLE_ORGANISATION_FIELDS = {
+# The facts an organisation's members maintain, in the order the API and the forms show them.
+ORGANISATION_FIELDS = (
     "legal_name",
     "trade_name",
     "country",
@@ -36,7 +37,8 @@ EDITABLE_ORGANISATION_FIELDS = {
     "export_destinations",
     "languages",
     "industry",
-}
+)
+EDITABLE_ORGANISATION_FIELDS = frozenset(ORGANISATION_FIELDS)
 INVITATION_LIFETIME = dt.timedelta(days=14)
 
 

@@ -5,6 +5,7 @@ from taxonomy.models import Category, CertificationStandard
 from taxonomy.selectors import normalise_cpv_code
 
 from .models import Requirement
+from .services import REQUIREMENT_FIELDS
 
 
 class RequirementForm(forms.ModelForm):
@@ -28,20 +29,8 @@ class RequirementForm(forms.ModelForm):
 
     class Meta:
         model = Requirement
-        fields = [
-            "title",
-            "specification",
-            "quantity",
-            "unit",
-            "estimated_annual_value",
-            "currency",
-            "delivery_country",
-            "delivery_region",
-            "delivery_city",
-            "needed_by",
-            "visibility",
-            "restrict_to_delivery_country",
-        ]
+        # Coordinates of the delivery site are set through the API.
+        fields = [name for name in REQUIREMENT_FIELDS if name not in {"delivery_latitude", "delivery_longitude"}]
         widgets = {
             "specification": forms.Textarea(attrs={"rows": 6}),
             "needed_by": forms.DateInput(attrs={"type": "date"}),

@@ -15,7 +15,8 @@ from .models import RequiredCertification, Requirement, RequirementInvitation
 from .selectors import buyer_organisations_for, may_manage
 from .signals import requirement_changed, requirement_published
 
-SCALAR_FIELDS = {
+# A requirement's own facts, in the order the API and the form show them (categories and certifications apart).
+REQUIREMENT_FIELDS = (
     "title",
     "specification",
     "quantity",
@@ -30,7 +31,8 @@ SCALAR_FIELDS = {
     "needed_by",
     "visibility",
     "restrict_to_delivery_country",
-}
+)
+SCALAR_FIELDS = frozenset(REQUIREMENT_FIELDS)
 
 
 def _validate_currency(code: str) -> str:
