@@ -18,7 +18,14 @@ from django.utils import timezone
 from accounts.models import Membership, Organisation, User
 from accounts.tax_ids import validators_for
 from buyers.models import RequiredCertification, Requirement, RequirementInvitation
-from suppliers.models import Capability, Certification, Machine, ReadinessDiagnostic, SupplierProfile
+from suppliers.models import (
+    DIAGNOSTIC_AREAS,
+    Capability,
+    Certification,
+    Machine,
+    ReadinessDiagnostic,
+    SupplierProfile,
+)
 from taxonomy.models import Category, CertificationStandard, Industry
 from taxonomy.services import load_reference_data
 
@@ -26,16 +33,7 @@ from . import data
 
 DEMO_PASSWORD = "enlace-demo-2026"  # noqa: S105 - the documented password of the demo accounts
 SEED = 2026
-AREAS = [
-    "environmental_management",
-    "information_systems",
-    "infrastructure",
-    "innovation",
-    "managerial_capital",
-    "investment",
-    "marketing",
-    "production_capacity",
-]
+AREAS = [name for name, _label in DIAGNOSTIC_AREAS]
 BUYER_ISIC = {
     "medical": "3250",
     "electronics": "2610",

@@ -6,19 +6,11 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from suppliers.models import DIAGNOSTIC_AREAS
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-AREAS = [
-    "environmental_management",
-    "information_systems",
-    "infrastructure",
-    "innovation",
-    "managerial_capital",
-    "investment",
-    "marketing",
-    "production_capacity",
-]
+AREAS = [name for name, _label in DIAGNOSTIC_AREAS]
 
 
 def payloads(profile_id):

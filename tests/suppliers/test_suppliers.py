@@ -9,21 +9,12 @@ from django.utils import timezone
 from PIL import Image
 
 from suppliers import selectors, services
-from suppliers.models import ReadinessDiagnostic, SupplierProfile
+from suppliers.models import DIAGNOSTIC_AREAS, ReadinessDiagnostic, SupplierProfile
 from taxonomy.models import Category, CertificationStandard
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-AREAS = [
-    "environmental_management",
-    "information_systems",
-    "infrastructure",
-    "innovation",
-    "managerial_capital",
-    "investment",
-    "marketing",
-    "production_capacity",
-]
+AREAS = [name for name, _label in DIAGNOSTIC_AREAS]
 TODAY = timezone.localdate()
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
