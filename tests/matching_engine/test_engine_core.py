@@ -275,3 +275,76 @@ class TestFeatures:
         assert matrix[1, FEATURES.index("readiness")] == 0.5
         scores, _ = DefaultScorer().score(matrix)
         assert scores[0] > scores[1]
+
+
+class TestGaps:
+    def test_each_kind_of_gap_with_its_gain(self):
+        import datetime as dt
+
+        from matching.engine.features import feature_matrix
+        from matching.engine.gaps import find_gaps
+        from matching.engine.records import (
+            CertificationRecord,
+            RequiredCertification,
+            RequirementRecord,
+            SupplierRecord,
+        )
+        from matching.engine.scoring import DefaultScorer
+
+        today = dt.date(2026, 11, 22)
+        requirement = RequirementRecord(
+            requirement_id=1,
+            categories=(("CPV", "42600000"),),
+            needed_by=dt.date(2027, 6, 1),
+            required_certifications=(RequiredCertification("iso-13485"), RequiredCertification("iso-14001", False)),
+            quantity=1_200_000,
+            unit="pieces",
+            delivery_latitude=9.86,
+            delivery_longitude=-83.92,
+        )
+        supplier = SupplierRecord(
+            7,
+            "MX",
+            (("CPV", "44530000"),),
+            (CertificationRecord("iso-13485", dt.date(2024, 1, 1), dt.date(2027, 1, 31)),),
+            readiness_score=30,
+            latitude=20.59,
+            longitude=-100.39,
+            monthly_capacity=(("42600000", 20_000.0, "pieces"),),
+        )
+        scorer = DefaultScorer()
+        features = feature_matrix(
+            requirement, [supplier], text_relevance=np.array([0.2]), track_record=np.zeros(1), today=today
+        )[0]
+        gaps = find_gaps(requirement, supplier, features, scorer.weights, today=today)
+        codes = [gap.code for gap in gaps]
+        assert set(codes) == {
+            "certification_expires",
+            "missing_preferred_certification",
+            "no_capability_in_category",
+            "capacity_below_quantity",
+            "low_readiness",
+            "far_from_delivery",
+        }
+        assert [gap.gain for gap in gaps] == sorted((gap.gain for gap in gaps), reverse=True)
+        expiring = next(gap for gap in gaps if gap.code == "certification_expires")
+        assert expiring.params == {"standard": "iso-13485", "expires_on": "2027-01-31", "needed_by": "2027-06-01"}
+        capacity = next(gap for gap in gaps if gap.code == "capacity_below_quantity")
+        assert capacity.params["share"] == pytest.approx(0.2)  # 20,000 of 100,000 a month
+        assert capacity.gain == pytest.approx(0.08 * 0.8)
+
+    def test_a_complete_supplier_has_no_gaps(self):
+        import datetime as dt
+
+        from matching.engine.features import feature_matrix
+        from matching.engine.gaps import find_gaps
+        from matching.engine.records import RequirementRecord, SupplierRecord
+        from matching.engine.scoring import DefaultScorer
+
+        requirement = RequirementRecord(requirement_id=1, categories=(("CPV", "42600000"),), delivery_country="CR")
+        supplier = SupplierRecord(1, "CR", (("CPV", "42600000"),), readiness_score=90)
+        today = dt.date(2026, 11, 22)
+        features = feature_matrix(
+            requirement, [supplier], text_relevance=np.array([0.9]), track_record=np.zeros(1), today=today
+        )[0]
+        assert find_gaps(requirement, supplier, features, DefaultScorer().weights, today=today) == []
