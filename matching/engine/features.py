@@ -1,88 +1,170 @@
-"""Features of each (requirement, supplier) pair, every one in [0, 1], with documented neutral values.
+"""Features of each (requirement, candidate) pair, every one in [0, 1], computed for all candidates at once.
 
-Unknowns get a neutral value rather than zero where absence says nothing about the supplier (readiness never
-assessed, capacity not stated, responsiveness not yet observed), and zero where it does (no valid certificate).
-Text relevance and track record are computed elsewhere (text index, outcome history) and passed in.
+Unknowns get a documented neutral value where absence says nothing about the supplier (readiness never assessed,
+capacity not stated, responsiveness not yet observed) and zero where it does (no valid certificate, no history).
+
+| feature                | meaning                                                        | unknown              |
+|------------------------|----------------------------------------------------------------|----------------------|
+| text_relevance         | cosine of the texts / TEXT_SATURATION, capped at 1              | 0 (no text)          |
+| category_closeness     | best CPV closeness (1, 0.8, 0.6, 0.4, 0)                        | 0                    |
+| certification_coverage | share of required certificates valid on the needed-by date     | 1 when none required |
+| readiness              | readiness score / 100                                           | 0.5                  |
+| proximity              | exp(-distance / PROXIMITY_SCALE_KM)                              | 0.6 / 0.3 (*)        |
+| capacity_fit           | monthly capacity in the category / monthly quantity, capped     | 0.5                  |
+| track_record           | see history.py                                                  | 0                    |
+| responsiveness         | share of contacts answered                                      | 0.5                  |
+
+(*) without coordinates: 0.6 in the delivery country, 0.3 outside it, 0.5 when the requirement names no place.
 """
 
 import datetime as dt
 import math
-from collections.abc import Sequence
 
 import numpy as np
 
-from .categories import closeness
-from .records import RequirementRecord, SupplierRecord
-from .scoring import FEATURES
+from .candidates import CandidateMatrix
+from .categories import SAME_GROUP
+from .documents import RequirementRecord, canonical_unit
+from .history import TrackRecord
+from .text import SupplierTextIndex
+
+FEATURES: tuple[str, ...] = (
+    "text_relevance",
+    "category_closeness",
+    "certification_coverage",
+    "readiness",
+    "proximity",
+    "capacity_fit",
+    "track_record",
+    "responsiveness",
+)
+COLUMN = {name: i for i, name in enumerate(FEATURES)}
 
 NEUTRAL = 0.5
-PREFERRED_SHARE = 0.3  # preferred certificates weigh less than mandatory ones
-PROXIMITY_SCALE_KM = 300.0  # a supplier this far away keeps e^-1 ≈ 37 % of the proximity feature
+# A cosine of 0.5 over word and character n-grams means the texts share most of their vocabulary; more overlap
+# than that adds nothing, and a fixed scale (not "relative to the best candidate") keeps one supplier's feature
+# the same whether it is ranked among 100,000 or alone in its opportunities inbox.
+TEXT_SATURATION = 0.5
+PREFERRED_SHARE = 0.3  # a preferred certificate weighs 0.3 of a mandatory one
+PROXIMITY_SCALE_KM = 300.0  # 300 km keeps e^-1 ≈ 37 % of the feature; a day's trucking is ~600 km (13 %)
 SAME_COUNTRY_WITHOUT_COORDINATES = 0.6
 OTHER_COUNTRY_WITHOUT_COORDINATES = 0.3
-MONTHS_PER_YEAR = 12.0
+CAPACITY_MIN_CLOSENESS = SAME_GROUP  # capacity stated for a sibling category still says what the plant can make
+EARTH_RADIUS_KM = 6371.0
 
 
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    d_phi, d_lambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(a))
+def haversine_km(lat1, lon1, lat2, lon2):
+    """Great-circle distance in km; works on scalars and NumPy arrays alike."""
+    phi1, phi2 = np.radians(lat1), np.radians(lat2)
+    d_phi, d_lambda = phi2 - phi1, np.radians(np.asarray(lon2) - np.asarray(lon1))
+    a = np.sin(d_phi / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(d_lambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
-def certification_coverage(requirement: RequirementRecord, supplier: SupplierRecord, day: dt.date) -> float:
-    """Mandatory certificates valid on the day weigh 1 each, preferred ones PREFERRED_SHARE; 1 when none asked."""
-    valid = {c.standard for c in supplier.certifications if c.valid_on(day)}
-    total = held = 0.0
-    for required in requirement.required_certifications:
-        weight = 1.0 if required.mandatory else PREFERRED_SHARE
-        total += weight
-        held += weight if required.standard in valid else 0.0
-    return held / total if total else 1.0
+def text_relevance(cosine: np.ndarray) -> np.ndarray:
+    return np.clip(np.asarray(cosine, dtype=np.float64) / TEXT_SATURATION, 0.0, 1.0)
 
 
-def proximity(requirement: RequirementRecord, supplier: SupplierRecord) -> float:
-    coordinates = (requirement.delivery_latitude, requirement.delivery_longitude, supplier.latitude, supplier.longitude)
-    if all(value is not None for value in coordinates):
-        return math.exp(-haversine_km(*coordinates) / PROXIMITY_SCALE_KM)
-    if requirement.delivery_country and supplier.country == requirement.delivery_country:
-        return SAME_COUNTRY_WITHOUT_COORDINATES
-    return OTHER_COUNTRY_WITHOUT_COORDINATES
+def certification_weights(requirement: RequirementRecord) -> list[tuple[str, float]]:
+    """(standard, weight) of each required certificate: 1 when mandatory, PREFERRED_SHARE when preferred."""
+    return [(c.standard, 1.0 if c.mandatory else PREFERRED_SHARE) for c in requirement.required_certifications]
 
 
-def capacity_fit(requirement: RequirementRecord, supplier: SupplierRecord) -> float:
-    """Stated monthly capacity in a matching category against the monthly share of the annual quantity."""
-    if not requirement.quantity:
-        return NEUTRAL
-    needed_per_month = requirement.quantity / MONTHS_PER_YEAR
-    offered = [
-        quantity
-        for code, quantity, unit in supplier.monthly_capacity
-        if unit == requirement.unit and closeness(requirement.categories, (("CPV", code),)) >= 0.6
-    ]
-    if not offered:
-        return NEUTRAL
-    return min(1.0, max(offered) / needed_per_month)
+def certification_coverage(requirement: RequirementRecord, candidates: CandidateMatrix, day: dt.date) -> np.ndarray:
+    weights = certification_weights(requirement)
+    total = math.fsum(weight for _standard, weight in weights)
+    if not total:
+        return np.ones(candidates.size)
+    valid = candidates.valid_certificates(day)
+    held = np.zeros(candidates.size)
+    for standard, weight in weights:
+        held += weight * candidates.holds(standard, day, valid=valid)
+    return held / total
+
+
+def distances_km(requirement: RequirementRecord, candidates: CandidateMatrix) -> np.ndarray:
+    """Distance of each candidate to the delivery site; NaN where either side has no coordinates."""
+    if requirement.delivery_latitude is None or requirement.delivery_longitude is None:
+        return np.full(candidates.size, np.nan)
+    return haversine_km(
+        requirement.delivery_latitude, requirement.delivery_longitude, candidates.latitude, candidates.longitude
+    )
+
+
+def proximity(requirement: RequirementRecord, candidates: CandidateMatrix) -> np.ndarray:
+    distance = distances_km(requirement, candidates)
+    if requirement.delivery_country:
+        same_country = candidates.country == requirement.delivery_country.upper()
+        fallback = np.where(same_country, SAME_COUNTRY_WITHOUT_COORDINATES, OTHER_COUNTRY_WITHOUT_COORDINATES)
+    else:
+        fallback = np.full(candidates.size, NEUTRAL)  # nowhere to deliver to: distance says nothing
+    return np.where(np.isnan(distance), fallback, np.exp(-np.nan_to_num(distance) / PROXIMITY_SCALE_KM))
+
+
+def monthly_quantity(requirement: RequirementRecord) -> float | None:
+    if not requirement.quantity or requirement.quantity <= 0:
+        return None
+    return requirement.quantity / max(requirement.quantity_months, 1.0)
+
+
+def stated_capacity(requirement: RequirementRecord, candidates: CandidateMatrix) -> np.ndarray:
+    """Largest monthly capacity each candidate states in the requirement's categories and unit; NaN if none."""
+    unit = candidates.units.get(canonical_unit(requirement.unit), -1)
+    closeness = candidates.vocabulary.closeness_to(requirement.categories)[candidates.capacity_category]
+    usable = (candidates.capacity_unit == unit) & (closeness >= CAPACITY_MIN_CLOSENESS)
+    values = np.where(usable, candidates.capacity_quantity, -np.inf)
+    best = candidates.capacities.max_per_row(values, candidates.size, empty=-np.inf)
+    return np.where(np.isneginf(best), np.nan, best)
+
+
+def capacity_fit(requirement: RequirementRecord, candidates: CandidateMatrix) -> np.ndarray:
+    needed = monthly_quantity(requirement)
+    if needed is None:
+        return np.full(candidates.size, NEUTRAL)
+    capacity = stated_capacity(requirement, candidates)
+    return np.where(np.isnan(capacity), NEUTRAL, np.minimum(1.0, np.nan_to_num(capacity) / needed))
 
 
 def feature_matrix(
-    requirement: RequirementRecord,
-    suppliers: Sequence[SupplierRecord],
     *,
-    text_relevance: np.ndarray,
-    track_record: np.ndarray,
+    requirement: RequirementRecord,
+    candidates: CandidateMatrix,
+    text_cosine: np.ndarray,
+    history: TrackRecord | None,
     today: dt.date,
 ) -> np.ndarray:
-    """A (suppliers × FEATURES) matrix in the order of scoring.FEATURES."""
-    day = requirement.needed_by or today
-    columns = {
-        "text_relevance": np.clip(np.asarray(text_relevance, dtype=np.float64), 0, 1),
-        "category_closeness": np.array([closeness(requirement.categories, s.categories) for s in suppliers]),
-        "certification_coverage": np.array([certification_coverage(requirement, s, day) for s in suppliers]),
-        "readiness": np.array([NEUTRAL if s.readiness_score is None else s.readiness_score / 100 for s in suppliers]),
-        "capacity_fit": np.array([capacity_fit(requirement, s) for s in suppliers]),
-        "proximity": np.array([proximity(requirement, s) for s in suppliers]),
-        "track_record": np.clip(np.asarray(track_record, dtype=np.float64), 0, 1),
-        "responsiveness": np.array([NEUTRAL if s.response_rate is None else s.response_rate for s in suppliers]),
-    }
-    return np.column_stack([np.clip(columns[name], 0, 1) for name in FEATURES]).reshape(len(suppliers), len(FEATURES))
+    """A (candidates × FEATURES) float64 matrix, rows aligned with ``candidates.supplier_ids``."""
+    day = requirement.reference_day(today)
+    columns = np.empty((candidates.size, len(FEATURES)), dtype=np.float64)
+    columns[:, COLUMN["text_relevance"]] = text_relevance(text_cosine)
+    columns[:, COLUMN["category_closeness"]] = candidates.category_closeness(requirement.categories)
+    columns[:, COLUMN["certification_coverage"]] = certification_coverage(requirement, candidates, day)
+    columns[:, COLUMN["readiness"]] = np.where(np.isnan(candidates.readiness), NEUTRAL, candidates.readiness / 100)
+    columns[:, COLUMN["proximity"]] = proximity(requirement, candidates)
+    columns[:, COLUMN["capacity_fit"]] = capacity_fit(requirement, candidates)
+    columns[:, COLUMN["track_record"]] = (
+        0.0
+        if history is None
+        else history.feature(
+            requirement=requirement, supplier_ids=candidates.supplier_ids, as_of=requirement.as_of(today)
+        )
+    )
+    columns[:, COLUMN["responsiveness"]] = np.where(
+        np.isnan(candidates.response_rate), NEUTRAL, candidates.response_rate
+    )
+    return np.clip(columns, 0.0, 1.0, out=columns)
+
+
+def compute_features(
+    *,
+    requirement: RequirementRecord,
+    candidates: CandidateMatrix,
+    index: SupplierTextIndex,
+    history: TrackRecord | None,
+    today: dt.date,
+) -> np.ndarray:
+    """Features with the text relevance taken from the index for exactly these candidates."""
+    cosine = index.relevance(requirement.text(), ids=candidates.supplier_ids)
+    return feature_matrix(
+        requirement=requirement, candidates=candidates, text_cosine=cosine, history=history, today=today
+    )

@@ -1,92 +1,134 @@
-"""What would raise a supplier's score: each gap names the missing thing and the score it would add.
+"""What would raise a match's score: each gap names what is missing and the score it would add if fixed.
 
-Messages are English templates with parameters; the Django side translates them by ``code``.
+A gap has a stable ``code``, an English ``message`` template with named ``params`` (the Django side translates by
+code and fills the same params) and ``gain``: the score the candidate would gain with that feature fixed, as the
+current scorer computes it (for the default scorer, weight × how far the feature is from its target).
 """
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .categories import closeness
-from .features import NEUTRAL
-from .records import RequirementRecord, SupplierRecord
-from .scoring import FEATURES
+from .candidates import CandidateMatrix
+from .categories import SAME
+from .documents import RequirementRecord
+from .features import (
+    COLUMN,
+    PROXIMITY_SCALE_KM,
+    certification_weights,
+    distances_km,
+    monthly_quantity,
+    stated_capacity,
+)
+from .scoring import Scorer, score_gain
 
-LOW_FEATURE = 0.5
+MISSING_MANDATORY_CERTIFICATION = "missing_mandatory_certification"
+MISSING_PREFERRED_CERTIFICATION = "missing_preferred_certification"
+CERTIFICATION_EXPIRES = "certification_expires"
+NO_CAPABILITY_IN_CATEGORY = "no_capability_in_category"
+CAPACITY_BELOW_QUANTITY = "capacity_below_quantity"
+CAPACITY_NOT_STATED = "capacity_not_stated"
+NO_READINESS_DIAGNOSTIC = "no_readiness_diagnostic"
+LOW_READINESS = "low_readiness"
+FAR_FROM_DELIVERY = "far_from_delivery"
+
+MESSAGES = {
+    MISSING_MANDATORY_CERTIFICATION: "No valid {standard} certificate (required)",
+    MISSING_PREFERRED_CERTIFICATION: "No valid {standard} certificate (preferred)",
+    CERTIFICATION_EXPIRES: "{standard} expires on {expires_on}, before the needed-by date {needed_by}",
+    NO_CAPABILITY_IN_CATEGORY: "No capability listed in the requirement's categories ({categories})",
+    CAPACITY_BELOW_QUANTITY: "Monthly capacity {capacity:g} {unit} covers {share:.0%} of the {needed:g} {unit} needed",
+    CAPACITY_NOT_STATED: "No monthly capacity stated in {unit} for the requirement's categories",
+    NO_READINESS_DIAGNOSTIC: "No readiness diagnostic yet",
+    LOW_READINESS: "Readiness score {score:.0f}/100",
+    FAR_FROM_DELIVERY: "About {distance_km:.0f} km from the delivery site",
+}
+LOW_READINESS_BELOW = 50.0
+FAR_BEYOND_KM = PROXIMITY_SCALE_KM  # beyond this the proximity feature is below e^-1
+MIN_GAIN = 1e-9  # a gap that would add nothing is not worth showing
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Gap:
     code: str
-    message: str
     params: dict = field(default_factory=dict)
-    gain: float = 0.0  # score added if the gap were closed
+    gain: float = 0.0
+
+    @property
+    def message(self) -> str:
+        return MESSAGES[self.code].format(**self.params)
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": self.message, "params": dict(self.params), "gain": self.gain}
 
 
 def find_gaps(
-    requirement: RequirementRecord,
-    supplier: SupplierRecord,
-    features: np.ndarray,
-    weights: np.ndarray,
     *,
+    requirement: RequirementRecord,
+    candidates: CandidateMatrix,
+    row: int,
+    features: np.ndarray,
+    scorer: Scorer,
     today: dt.date,
 ) -> list[Gap]:
-    """Gaps of one supplier, largest possible gain first. ``features`` and ``weights`` follow scoring.FEATURES."""
-    day = requirement.needed_by or today
+    """Gaps of the candidate in ``row`` (its feature row is ``features``), largest gain first."""
+    day = requirement.reference_day(today)
     gaps: list[Gap] = []
 
-    def gain_of(feature: str, target: float = 1.0) -> float:
-        column = FEATURES.index(feature)
-        return max(0.0, float(weights[column] * (target - features[column])))
+    def gain(feature: str, target: float = 1.0) -> float:
+        return score_gain(scorer, features, feature=feature, target=target)
 
-    by_standard = {c.standard: c for c in supplier.certifications}
-    for required in requirement.required_certifications:
-        held = by_standard.get(required.standard)
-        if held is not None and held.valid_on(day):
+    # Certificates: each missing one, with the coverage it alone would add.
+    weights = certification_weights(requirement)
+    total = math.fsum(w for _s, w in weights)
+    span = candidates.certificates.slice(row)
+    coverage = features[COLUMN["certification_coverage"]]
+    for standard, weight in weights:
+        code = candidates.standard_id(standard)
+        mine = candidates.cert_standard[span] == code
+        active = mine & candidates.cert_active[span]
+        issued, expires = candidates.cert_issued[span][active], candidates.cert_expires[span][active]
+        if np.any((issued <= day.toordinal()) & (day.toordinal() <= expires)):
             continue
-        if held is not None and held.active and held.expires_on < day:
-            code, message = "certification_expires", "{standard} expires on {expires_on}, before {needed_by}"
+        add = gain("certification_coverage", coverage + weight / total)
+        lapsing = expires[expires < day.toordinal()]
+        if len(lapsing):
             params = {
-                "standard": required.standard,
-                "expires_on": held.expires_on.isoformat(),
+                "standard": standard,
+                "expires_on": dt.date.fromordinal(int(lapsing.max())).isoformat(),
                 "needed_by": day.isoformat(),
             }
+            gaps.append(Gap(CERTIFICATION_EXPIRES, params, add))
         else:
-            code = "missing_mandatory_certification" if required.mandatory else "missing_preferred_certification"
-            message, params = "No valid {standard} certificate", {"standard": required.standard}
-        gaps.append(Gap(code, message, params, gain_of("certification_coverage")))
-    if requirement.categories and closeness(requirement.categories, supplier.categories) < 1.0:
-        codes = ", ".join(code for _scheme, code in requirement.categories)
-        gaps.append(
-            Gap(
-                "no_capability_in_category",
-                "No capability listed in {categories}",
-                {"categories": codes},
-                gain_of("category_closeness"),
-            )
-        )
-    capacity = features[FEATURES.index("capacity_fit")]
-    if capacity < 1.0 and capacity != NEUTRAL:
-        gaps.append(
-            Gap(
-                "capacity_below_quantity",
-                "Monthly capacity covers {share:.0%} of the monthly quantity",
-                {"share": float(capacity)},
-                gain_of("capacity_fit"),
-            )
-        )
-    if supplier.readiness_score is None:
-        gaps.append(Gap("no_readiness_diagnostic", "No readiness diagnostic yet", {}, gain_of("readiness")))
-    elif features[FEATURES.index("readiness")] < LOW_FEATURE:
-        gaps.append(
-            Gap(
-                "low_readiness",
-                "Readiness score {score:.0f}/100",
-                {"score": supplier.readiness_score},
-                gain_of("readiness"),
-            )
-        )
-    if features[FEATURES.index("proximity")] < LOW_FEATURE:
-        gaps.append(Gap("far_from_delivery", "Far from the delivery site", {}, gain_of("proximity")))
-    return sorted(gaps, key=lambda gap: gap.gain, reverse=True)
+            kind = MISSING_MANDATORY_CERTIFICATION if weight == 1.0 else MISSING_PREFERRED_CERTIFICATION
+            gaps.append(Gap(kind, {"standard": standard}, add))
+
+    if requirement.categories and features[COLUMN["category_closeness"]] < SAME:
+        categories = ", ".join(code for _scheme, code in requirement.categories)
+        gaps.append(Gap(NO_CAPABILITY_IN_CATEGORY, {"categories": categories}, gain("category_closeness")))
+
+    needed = monthly_quantity(requirement)
+    if needed is not None:
+        one = candidates.take([row])
+        capacity = float(stated_capacity(requirement, one)[0])
+        unit = requirement.unit or "units"
+        if math.isnan(capacity):
+            gaps.append(Gap(CAPACITY_NOT_STATED, {"unit": unit}, gain("capacity_fit")))
+        elif capacity < needed:
+            params = {"capacity": capacity, "needed": needed, "unit": unit, "share": capacity / needed}
+            gaps.append(Gap(CAPACITY_BELOW_QUANTITY, params, gain("capacity_fit")))
+
+    readiness = candidates.readiness[row]
+    if math.isnan(readiness):
+        gaps.append(Gap(NO_READINESS_DIAGNOSTIC, {}, gain("readiness")))
+    elif readiness < LOW_READINESS_BELOW:
+        gaps.append(Gap(LOW_READINESS, {"score": float(readiness)}, gain("readiness")))
+
+    distance = float(distances_km(requirement, candidates.take([row]))[0])
+    if not math.isnan(distance) and distance > FAR_BEYOND_KM:
+        gaps.append(Gap(FAR_FROM_DELIVERY, {"distance_km": round(distance)}, gain("proximity")))
+
+    kept = [gap for gap in gaps if gap.gain > MIN_GAIN or gap.code == MISSING_MANDATORY_CERTIFICATION]
+    return sorted(kept, key=lambda gap: gap.gain, reverse=True)
