@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 ROOT_DIR = Path(__file__).resolve().parents[2]
@@ -45,6 +46,8 @@ INSTALLED_APPS = [
     "taxonomy",
     "suppliers",
     "buyers",
+    "linkages",
+    "matching",
     "demo",
 ]
 
@@ -139,7 +142,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "train-ranker-nightly": {"task": "matching.train_ranker", "schedule": crontab(hour=2, minute=30)},
+    "requeue-stalled-match-runs": {"task": "matching.requeue_stalled_runs", "schedule": 300.0},
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 CACHES = {
@@ -149,6 +155,12 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Matching: how many suppliers a run keeps, where the engine keeps its index and models, and how long supplier
+# changes are collected before open requirements are re-matched.
+MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=50)
+MATCHING_STATE_DIR = env.path("MATCHING_STATE_DIR", default=ROOT_DIR / "var" / "matching")
+MATCHING_REMATCH_DEBOUNCE_SECONDS = env.int("MATCHING_REMATCH_DEBOUNCE_SECONDS", default=60)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Enlace <no-reply@enlace.example>")

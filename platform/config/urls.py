@@ -7,12 +7,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 import accounts.urls
 import buyers.urls
+import matching.urls
 import suppliers.urls
 import taxonomy.urls
 
 from . import views
 
 api_v1 = [
+    *matching.urls.api_urlpatterns,
     *accounts.urls.api_urlpatterns,
     *taxonomy.urls.api_urlpatterns,
     *suppliers.urls.api_urlpatterns,
@@ -32,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include(accounts.urls)),
     path("suppliers/", include(suppliers.urls)),
     path("requirements/", include(buyers.urls)),
+    path("", include(matching.urls)),
     path("taxonomy/", include(taxonomy.urls)),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

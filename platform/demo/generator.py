@@ -18,6 +18,8 @@ from django.utils import timezone
 from accounts.models import Membership, Organisation, User
 from accounts.tax_ids import validators_for
 from buyers.models import RequiredCertification, Requirement, RequirementInvitation
+from matching import services as matching_services
+from matching.models import RankerModel
 from suppliers.models import (
     DIAGNOSTIC_AREAS,
     Capability,
@@ -30,6 +32,7 @@ from taxonomy.models import Category, CertificationStandard, Industry
 from taxonomy.services import load_reference_data
 
 from . import data
+from .history import seed_history
 
 DEMO_PASSWORD = "enlace-demo-2026"  # noqa: S105 - the documented password of the demo accounts
 SEED = 2026
@@ -514,7 +517,22 @@ def seed_demo(*, smes: int = 300, requirements: int = 50, today: dt.date | None 
     load_reference_data()
     today = today or timezone.localdate()
     plan = plan_demo(smes=smes, requirements=requirements, today=today)
-    return DemoWriter(today=today).write(plan)
+    created = DemoWriter(today=today).write(plan)
+    created.update(seed_history(today=today))
+    created.update(seed_matching())
+    return created
+
+
+def seed_matching() -> dict[str, int]:
+    """Rank every open requirement not ranked yet, and train a first ranker from the history if there is none."""
+    created = {}
+    for requirement in Requirement.objects.filter(status=Requirement.Status.OPEN).order_by("pk"):
+        if not requirement.match_runs.filter(status="succeeded").exists():
+            matching_services.run_now(requirement=requirement)
+            created["match runs"] = created.get("match runs", 0) + 1
+    if not RankerModel.objects.exists() and matching_services.train_ranker() is not None:
+        created["ranker models"] = 1
+    return created
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:

@@ -57,6 +57,8 @@ def _require_agency(actor) -> None:
 
 
 def _announce(profile: SupplierProfile, reason: str) -> None:
+    # The profile's updated_at is the matching engine's watermark: whatever changed, the profile is touched.
+    SupplierProfile.objects.filter(pk=profile.pk).update(updated_at=timezone.now())
     transaction.on_commit(lambda: supplier_changed.send(sender=SupplierProfile, profile=profile, reason=reason))
 
 

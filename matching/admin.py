@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from .models import Match, MatchRun, RankerModel, ShortlistEntry
+
+
+class MatchInline(admin.TabularInline):
+    model = Match
+    extra = 0
+    fields = ("rank", "supplier", "score")
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(MatchRun)
+class MatchRunAdmin(admin.ModelAdmin):
+    list_display = ("pk", "requirement", "status", "trigger", "eligible", "excluded", "model_version", "created_at")
+    list_filter = ("status", "trigger")
+    raw_id_fields = ("requirement", "requested_by")
+    readonly_fields = ("timings_ms", "excluded_by_reason")
+    inlines = [MatchInline]
+
+
+@admin.register(RankerModel)
+class RankerModelAdmin(admin.ModelAdmin):
+    list_display = ("version", "trained_at", "training_examples", "promoted", "active")
+    readonly_fields = ("version", "artifact", "trained_at", "training_examples", "metrics", "promoted")
+
+
+@admin.register(ShortlistEntry)
+class ShortlistEntryAdmin(admin.ModelAdmin):
+    list_display = ("requirement", "supplier", "added_by", "added_at")
+    raw_id_fields = ("requirement", "supplier", "added_by")

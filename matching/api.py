@@ -1,0 +1,236 @@
+"""The matching API: request a run, read a run, read a requirement's ranked matches, an SME's opportunities."""
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from suppliers.models import SupplierProfile
+
+from . import selectors, services
+from .models import Match, MatchRun
+
+
+class MatchRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MatchRun
+        fields = [
+            "id",
+            "requirement",
+            "status",
+            "trigger",
+            "engine_version",
+            "model_version",
+            "attempts",
+            "error",
+            "candidates",
+            "eligible",
+            "excluded",
+            "excluded_by_reason",
+            "timings_ms",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class GapSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    params = serializers.DictField()
+    gain = serializers.FloatField()
+
+
+class MatchSupplierSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField(source="organisation.legal_name")
+    country = serializers.CharField(source="organisation.country.code")
+    region = serializers.CharField(source="organisation.region")
+    verification_status = serializers.CharField()
+    readiness_score = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+
+
+class MatchSerializer(serializers.ModelSerializer):
+    supplier = MatchSupplierSerializer()
+    components = serializers.DictField(child=serializers.FloatField())
+    features = serializers.DictField(child=serializers.FloatField())
+    gaps = GapSerializer(many=True)
+    shortlisted = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Match
+        fields = ["rank", "score", "supplier", "components", "features", "gaps", "shortlisted"]
+
+
+def _requirement_or_404(request, pk):
+    requirement = selectors.matchable_requirement(user=request.user, requirement_id=pk)
+    if requirement is None:
+        raise Http404
+    return requirement
+
+
+class RequestMatchRunView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={202: MatchRunSerializer}, summary="Queue a match run for a requirement")
+    def post(self, request, pk):
+        requirement = _requirement_or_404(request, pk)
+        run = services.request_run_by(actor=request.user, requirement=requirement)
+        run.refresh_from_db()
+        return Response(MatchRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class MatchRunDetailView(generics.RetrieveAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = MatchRunSerializer
+
+    def get_queryset(self):
+        return selectors.runs_visible_to(user=self.request.user)
+
+
+class MatchPagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["run"] = MatchRunSerializer(self.run).data if self.run else None
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["run"] = {"type": "object", "nullable": True}
+        return schema
+
+
+class RequirementMatchesView(generics.ListAPIView):
+    """The latest finished run's ranked matches, best first; ``run`` says which run and how it went."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = MatchSerializer
+    pagination_class = MatchPagination
+    filter_backends = []
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("country", str, description="ISO 3166 alpha-2 code of the supplier's country"),
+            OpenApiParameter("verified", bool, description="only suppliers verified by agency staff"),
+            OpenApiParameter("shortlisted", bool, description="only suppliers on the buyer's shortlist"),
+            OpenApiParameter("min_score", float, description="only matches scoring at least this (0-1)"),
+            OpenApiParameter("certification", str, description="only holders of a valid certificate (code)"),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        requirement = _requirement_or_404(self.request, self.kwargs["pk"])
+        if not selectors.may_see_matches(user=self.request.user, requirement=requirement):
+            raise PermissionDenied("Only the buyer's team and agency staff see a requirement's matches.")
+        run = selectors.latest_finished_run(requirement=requirement)
+        self.paginator.run = run
+        if run is None:
+            return Match.objects.none()
+        query = MatchFilterSerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return selectors.matches_of(run=run, **query.validated_data)
+
+
+class MatchFilterSerializer(serializers.Serializer):
+    country = serializers.CharField(required=False, max_length=2, default="")
+    verified = serializers.BooleanField(required=False, default=False, source="verified_only")
+    shortlisted = serializers.BooleanField(required=False, default=False, source="shortlisted_only")
+    min_score = serializers.FloatField(required=False, min_value=0, max_value=1, default=None, allow_null=True)
+    certification = serializers.SlugField(required=False, default="")
+
+    def validate_country(self, value):
+        return value.upper()
+
+
+class SupplierActionSerializer(serializers.Serializer):
+    supplier = serializers.PrimaryKeyRelatedField(queryset=SupplierProfile.objects.all())
+    shortlisted = serializers.BooleanField(default=True)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ShortlistView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=SupplierActionSerializer,
+        responses=inline_serializer(
+            "ShortlistResult", {"supplier": serializers.IntegerField(), "shortlisted": serializers.BooleanField()}
+        ),
+        summary="Put a supplier on (or take it off) the requirement's shortlist",
+    )
+    def post(self, request, pk):
+        requirement = _requirement_or_404(request, pk)
+        payload = SupplierActionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        supplier = payload.validated_data["supplier"]
+        shortlisted = services.set_shortlisted(
+            actor=request.user,
+            requirement=requirement,
+            supplier=supplier,
+            shortlisted=payload.validated_data["shortlisted"],
+        )
+        return Response({"supplier": supplier.pk, "shortlisted": shortlisted})
+
+
+class ContactSupplierView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=SupplierActionSerializer,
+        responses={
+            201: inline_serializer(
+                "ContactResult", {"linkage": serializers.IntegerField(), "stage": serializers.CharField()}
+            )
+        },
+        summary="Contact a matched supplier: starts the buyer's linkage with it",
+    )
+    def post(self, request, pk):
+        requirement = _requirement_or_404(request, pk)
+        payload = SupplierActionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        linkage = services.contact_supplier(
+            actor=request.user,
+            requirement=requirement,
+            supplier=payload.validated_data["supplier"],
+            note=payload.validated_data["note"],
+        )
+        return Response({"linkage": linkage.pk, "stage": linkage.stage}, status=status.HTTP_201_CREATED)
+
+
+class OpportunitySerializer(serializers.Serializer):
+    requirement = serializers.IntegerField(source="0.pk")
+    title = serializers.CharField(source="0.title")
+    buyer = serializers.CharField(source="0.buyer.legal_name")
+    visibility = serializers.CharField(source="0.visibility")
+    needed_by = serializers.DateField(source="0.needed_by", allow_null=True)
+    delivery_country = serializers.CharField(source="0.delivery_country.code")
+    score = serializers.FloatField(source="1.score")
+    eligible = serializers.BooleanField(source="1.eligible")
+    excluded_because = serializers.ListField(child=serializers.CharField(), source="1.excluded_because")
+    components = serializers.DictField(child=serializers.FloatField(), source="1.components")
+    gaps = GapSerializer(many=True, source="1.gaps")
+
+
+class OpportunitiesView(generics.ListAPIView):
+    """Open requirements this SME may see, ranked by how well it fits each (its own fit only)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = OpportunitySerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        profile = selectors.own_supplier_profile(user=self.request.user)
+        if profile is None:
+            raise PermissionDenied("Opportunities are for suppliers: your organisation has no supplier profile.")
+        return services.rank_opportunities(profile=profile)

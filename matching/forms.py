@@ -1,0 +1,30 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
+
+from taxonomy.models import CertificationStandard
+
+
+class MatchFilterForm(forms.Form):
+    country = LazyTypedChoiceField(label=_("Country"), choices=[("", _("Any country")), *countries], required=False)
+    certification = forms.ModelChoiceField(
+        label=_("Holds a valid certificate"),
+        queryset=CertificationStandard.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Any"),
+    )
+    min_score = forms.FloatField(label=_("Minimum score"), min_value=0, max_value=1, required=False)
+    verified = forms.BooleanField(label=_("Verified suppliers only"), required=False)
+    shortlisted = forms.BooleanField(label=_("Shortlisted only"), required=False)
+
+    def selection(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "country": data.get("country") or "",
+            "certification": data["certification"].code if data.get("certification") else "",
+            "min_score": data.get("min_score"),
+            "verified_only": bool(data.get("verified")),
+            "shortlisted_only": bool(data.get("shortlisted")),
+        }

@@ -1,0 +1,35 @@
+"""Matching listens to the apps below it: requirements published or changed, suppliers changed."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.dispatch import receiver
+
+from buyers.models import Requirement
+from buyers.signals import requirement_changed, requirement_published
+from suppliers.signals import supplier_changed
+
+from . import services
+from .models import MatchRun
+
+REMATCH_PENDING_KEY = "matching:rematch-pending"
+
+
+@receiver(requirement_published, dispatch_uid="matching.requirement_published")
+def match_published_requirement(sender, requirement, **kwargs):
+    services.request_match_run(requirement=requirement, trigger=MatchRun.Trigger.PUBLISHED)
+
+
+@receiver(requirement_changed, dispatch_uid="matching.requirement_changed")
+def rematch_changed_requirement(sender, requirement, **kwargs):
+    if requirement.status == Requirement.Status.OPEN:
+        services.request_match_run(requirement=requirement, trigger=MatchRun.Trigger.CHANGED)
+
+
+@receiver(supplier_changed, dispatch_uid="matching.supplier_changed")
+def rematch_after_supplier_change(sender, profile, reason="", **kwargs):
+    """Debounced: the first change opens a window; changes inside it ride on the re-match queued at its end."""
+    from .tasks import rematch_open_requirements
+
+    window = settings.MATCHING_REMATCH_DEBOUNCE_SECONDS
+    if cache.add(REMATCH_PENDING_KEY, reason or "changed", timeout=window):
+        rematch_open_requirements.apply_async(countdown=window)

@@ -1,0 +1,325 @@
+"""Reads for matching: the engine's records built from the database, and the results pages and the API show.
+
+Records are built with ``values_list`` (three queries for any number of suppliers), not model instances: the
+engine's cache is built from 100,000 suppliers in seconds this way.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Membership
+from accounts.permissions import is_agency_staff
+from buyers.models import Requirement
+from buyers.selectors import may_manage, open_requirements_for_supplier, requirements_visible_to
+from linkages import selectors as linkage_selectors
+from suppliers.models import Capability, Certification, SupplierProfile, VerificationStatus
+
+from .engine.documents import (
+    TRANSACTION,
+    CapabilityRecord,
+    CertificationRecord,
+    HistoryEvent,
+    RequiredCertification,
+    RequirementRecord,
+    SupplierRecord,
+)
+from .engine.learning import Outcome
+from .models import Match, MatchRun, RankerModel, ShortlistEntry
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def rankable_profiles() -> QuerySet[SupplierProfile]:
+    """Suppliers the engine may rank: published and not rejected by the agency."""
+    return SupplierProfile.objects.filter(published=True).exclude(verification_status=VerificationStatus.REJECTED)
+
+
+def supplier_records(*, profile_ids: Iterable[int] | None = None) -> list[SupplierRecord]:
+    profiles = rankable_profiles()
+    if profile_ids is not None:
+        profiles = profiles.filter(pk__in=list(profile_ids))
+    rows = list(
+        profiles.values_list(
+            "pk",
+            "organisation__legal_name",
+            "summary",
+            "organisation__country",
+            "organisation__region",
+            "organisation__latitude",
+            "organisation__longitude",
+            "readiness_score",
+            "verification_status",
+            "updated_at",
+        )
+    )
+    ids = [row[0] for row in rows]
+    capabilities: dict[int, list[CapabilityRecord]] = defaultdict(list)
+    names: dict[int, list[str]] = defaultdict(list)
+    capability_rows = Capability.objects.filter(profile_id__in=ids) if profile_ids is not None else Capability.objects
+    for (
+        profile_id,
+        scheme,
+        code,
+        name_en,
+        name_es,
+        name_pt,
+        description,
+        language,
+        keywords,
+        capacity,
+        unit,
+        lead_time,
+        minimum,
+    ) in capability_rows.order_by("profile_id", "pk").values_list(
+        "profile_id",
+        "category__scheme",
+        "category__code",
+        "category__name_en",
+        "category__name_es",
+        "category__name_pt",
+        "description",
+        "language",
+        "keywords",
+        "monthly_capacity",
+        "capacity_unit",
+        "lead_time_days",
+        "minimum_order",
+    ):
+        capabilities[profile_id].append(
+            CapabilityRecord(
+                category=(scheme, code),
+                description=description,
+                language=language,
+                keywords=tuple(keywords or ()),
+                monthly_capacity=_float(capacity),
+                capacity_unit=unit,
+                lead_time_days=lead_time,
+                minimum_order=_float(minimum),
+            )
+        )
+        names[profile_id].extend(name for name in (name_en, name_es, name_pt) if name)
+    certifications: dict[int, list[CertificationRecord]] = defaultdict(list)
+    certificate_rows = (
+        Certification.objects.filter(profile_id__in=ids) if profile_ids is not None else Certification.objects
+    )
+    for profile_id, standard, issued, expires, status, verification in certificate_rows.values_list(
+        "profile_id", "standard__code", "issued_on", "expires_on", "status", "verification_status"
+    ):
+        active = status == Certification.Status.ACTIVE and verification != VerificationStatus.REJECTED
+        certifications[profile_id].append(
+            CertificationRecord(standard=standard, issued_on=issued, expires_on=expires, active=active)
+        )
+    responsiveness = linkage_selectors.responsiveness_by_supplier()
+    return [
+        SupplierRecord(
+            supplier_id=pk,
+            name=name,
+            summary=summary,
+            country=str(country or ""),
+            region=region,
+            capabilities=tuple(capabilities.get(pk, ())),
+            category_names=tuple(dict.fromkeys(names.get(pk, ()))),
+            certifications=tuple(certifications.get(pk, ())),
+            readiness_score=_float(readiness),
+            latitude=_float(latitude),
+            longitude=_float(longitude),
+            verified=verification == VerificationStatus.VERIFIED,
+            rejected=verification == VerificationStatus.REJECTED,
+            published=True,
+            response_rate=responsiveness.get(pk),
+            updated_at=updated_at,
+        )
+        for pk, name, summary, country, region, latitude, longitude, readiness, verification, updated_at in rows
+    ]
+
+
+def changed_profiles_since(moment: dt.datetime) -> list[tuple[int, dt.datetime]]:
+    """(id, updated_at) of the profiles changed after ``moment``, published or not."""
+    return list(SupplierProfile.objects.filter(updated_at__gt=moment).values_list("pk", "updated_at"))
+
+
+def rankable_count() -> int:
+    return rankable_profiles().count()
+
+
+def responsiveness() -> dict[int, float]:
+    return linkage_selectors.responsiveness_by_supplier()
+
+
+def requirement_record(requirement: Requirement) -> RequirementRecord:
+    categories = tuple(requirement.categories.values_list("scheme", "code"))
+    certifications = tuple(
+        RequiredCertification(standard=code, mandatory=mandatory)
+        for code, mandatory in requirement.required_certifications.values_list("standard__code", "mandatory")
+    )
+    return RequirementRecord(
+        requirement_id=requirement.pk,
+        buyer_id=requirement.buyer_id,
+        title=requirement.title,
+        specification=requirement.specification,
+        categories=categories,
+        required_certifications=certifications,
+        quantity=_float(requirement.quantity),
+        unit=requirement.unit,
+        needed_by=requirement.needed_by,
+        delivery_latitude=_float(requirement.delivery_latitude),
+        delivery_longitude=_float(requirement.delivery_longitude),
+        delivery_country=str(requirement.delivery_country or ""),
+        delivery_region=requirement.delivery_region,
+        restrict_to_delivery_country=requirement.restrict_to_delivery_country,
+        created_at=requirement.published_at or requirement.created_at,
+    )
+
+
+def requirement_records(requirements: QuerySet[Requirement]) -> list[RequirementRecord]:
+    return [requirement_record(r) for r in requirements]
+
+
+def history_events() -> list[HistoryEvent]:
+    """Every linkage stage reached and every transaction, as the engine's track record reads them."""
+    events = [
+        HistoryEvent(
+            supplier_id=supplier,
+            buyer_id=buyer,
+            occurred_on=timezone.localdate(at),
+            stage=stage,
+            category=(scheme, code) if code else None,
+            requirement_id=requirement,
+        )
+        for supplier, buyer, at, stage, scheme, code, requirement in linkage_selectors.stage_history()
+    ]
+    events.extend(
+        HistoryEvent(
+            supplier_id=supplier,
+            buyer_id=buyer,
+            occurred_on=day,
+            stage=TRANSACTION,
+            category=(scheme, code) if code else None,
+            requirement_id=requirement,
+            value=float(value),
+        )
+        for supplier, buyer, day, scheme, code, requirement, value in linkage_selectors.transaction_history()
+    )
+    return events
+
+
+def history_fingerprint() -> tuple:
+    """Changes whenever a linkage moves or a transaction is recorded: the cached track record is then stale."""
+    return linkage_selectors.history_fingerprint()
+
+
+def outcomes() -> list[Outcome]:
+    return [
+        Outcome(requirement_id=requirement, supplier_id=supplier, stage=stage, occurred_on=timezone.localdate(at))
+        for requirement, supplier, stage, at in linkage_selectors.requirement_outcomes()
+    ]
+
+
+def active_ranker() -> RankerModel | None:
+    return RankerModel.objects.filter(active=True).first()
+
+
+# -- what pages and the API show -------------------------------------------------------------------------------------
+
+
+def latest_run(*, requirement: Requirement) -> MatchRun | None:
+    return requirement.match_runs.order_by("-created_at", "-pk").first()
+
+
+def latest_finished_run(*, requirement: Requirement) -> MatchRun | None:
+    return requirement.match_runs.filter(status=MatchRun.Status.SUCCEEDED).order_by("-finished_at", "-pk").first()
+
+
+def may_see_matches(*, user, requirement: Requirement) -> bool:
+    """The shortlist is the buyer's working list: its team (viewers included) and agency staff see it."""
+    if is_agency_staff(user):
+        return True
+    return Membership.objects.filter(user=user, organisation_id=requirement.buyer_id).exists()
+
+
+def may_request_run(*, user, requirement: Requirement) -> bool:
+    return may_manage(user=user, requirement=requirement)
+
+
+def matchable_requirement(*, user, requirement_id: int) -> Requirement | None:
+    """The requirement if ``user`` may see it (else None, which callers answer with 404)."""
+    return requirements_visible_to(user=user).filter(pk=requirement_id).first()
+
+
+def runs_visible_to(*, user) -> QuerySet[MatchRun]:
+    if not user.is_authenticated:
+        return MatchRun.objects.none()
+    runs = MatchRun.objects.select_related("requirement")
+    if is_agency_staff(user):
+        return runs
+    own = Membership.objects.filter(user=user).values("organisation_id")
+    return runs.filter(requirement__buyer_id__in=own)
+
+
+def matches_of(
+    *,
+    run: MatchRun,
+    country: str = "",
+    verified_only: bool = False,
+    shortlisted_only: bool = False,
+    min_score: float | None = None,
+    certification: str = "",
+) -> QuerySet[Match]:
+    matches = run.matches.select_related("supplier__organisation").annotate(
+        shortlisted=Exists(
+            ShortlistEntry.objects.filter(requirement_id=run.requirement_id, supplier_id=OuterRef("supplier_id"))
+        )
+    )
+    if country:
+        matches = matches.filter(supplier__organisation__country=country)
+    if verified_only:
+        matches = matches.filter(supplier__verification_status=VerificationStatus.VERIFIED)
+    if shortlisted_only:
+        matches = matches.filter(shortlisted=True)
+    if min_score is not None:
+        matches = matches.filter(score__gte=min_score)
+    if certification:
+        today = timezone.localdate()
+        matches = matches.filter(
+            Exists(
+                Certification.objects.filter(
+                    profile_id=OuterRef("supplier_id"),
+                    standard__code=certification,
+                    status=Certification.Status.ACTIVE,
+                    expires_on__gte=today,
+                )
+            )
+        )
+    return matches.order_by("rank")
+
+
+def own_supplier_profile(*, user) -> SupplierProfile | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        SupplierProfile.objects.filter(organisation__memberships__user=user, organisation__kind="sme")
+        .select_related("organisation")
+        .first()
+    )
+
+
+def opportunities_for(*, profile: SupplierProfile) -> QuerySet[Requirement]:
+    """Open requirements this SME may see: public ones and those it was invited to (never agency-only)."""
+    return (
+        open_requirements_for_supplier(profile=profile)
+        .select_related("buyer")
+        .prefetch_related("categories", "required_certifications__standard")
+        .filter(~Q(visibility=Requirement.Visibility.AGENCY))
+    )
+
+
+def pending_runs(*, older_than: dt.datetime) -> QuerySet[MatchRun]:
+    return MatchRun.objects.filter(
+        status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING], created_at__lt=older_than
+    )

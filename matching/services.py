@@ -1,0 +1,358 @@
+"""Every write about matching: runs requested and executed, shortlists, contacting a supplier, rankers trained.
+
+A run is a row before it is a message: ``request_match_run`` writes it and queues its task only after commit, so
+a rolled-back request queues nothing and a broker outage leaves a queued row that ``requeue_stalled_runs`` sends
+again. ``execute_match_run`` is idempotent: a run already finished is left alone, and its matches and status are
+written in one transaction, so a redelivered message (a killed worker, late acknowledgement) simply runs it again.
+"""
+
+import datetime as dt
+import logging
+import math
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buyers.models import Requirement
+from linkages import services as linkage_services
+from linkages.models import Linkage, Stage
+from suppliers.models import SupplierProfile
+
+from . import selectors
+from .engine.evaluation import ComparisonTable, compare, time_split
+from .engine.learning import relevant_suppliers, train_and_evaluate
+from .engine.ranker import RankingResult, rank
+from .engine.scoring import DefaultScorer
+from .models import Match, MatchRun, RankerModel, ShortlistEntry
+from .state import engine_state, models_dir, today
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+
+
+# -- runs ----------------------------------------------------------------------------------------------------------
+
+
+def _enqueue(run_id: int) -> None:
+    from .tasks import match_requirement  # tasks import services: import here to keep the graph acyclic
+
+    try:
+        match_requirement.apply_async(args=[run_id])
+    except Exception:
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            raise
+        logger.exception("matching: could not queue run %s; it stays queued and will be sent again", run_id)
+
+
+def request_match_run(
+    *, requirement: Requirement, trigger: str = MatchRun.Trigger.REQUESTED, requested_by=None
+) -> tuple[MatchRun, bool]:
+    """A queued run for ``requirement``: an existing queued one if there is one (then ``created`` is False)."""
+    with transaction.atomic():
+        Requirement.objects.select_for_update().filter(pk=requirement.pk).first()  # serialise concurrent requests
+        waiting = requirement.match_runs.filter(status=MatchRun.Status.QUEUED, attempts=0).first()
+        if waiting is not None:
+            return waiting, False
+        run = MatchRun.objects.create(
+            requirement=requirement,
+            trigger=trigger,
+            requested_by=requested_by if requested_by is not None and requested_by.is_authenticated else None,
+        )
+        transaction.on_commit(lambda: _enqueue(run.pk))
+    return run, True
+
+
+def request_run_by(*, actor, requirement: Requirement) -> MatchRun:
+    if not selectors.may_request_run(user=actor, requirement=requirement):
+        raise PermissionDenied(_("Only the buyer's team and agency staff may match this requirement."))
+    if requirement.status in (Requirement.Status.CLOSED, Requirement.Status.AWARDED):
+        raise ValidationError({"status": [_("A closed or awarded requirement is not matched again.")]})
+    run, _created = request_match_run(requirement=requirement, requested_by=actor)
+    return run
+
+
+def _gaps_payload(match) -> list[dict]:
+    return [gap.as_dict() for gap in sorted(match.gaps, key=lambda gap: -gap.gain)]
+
+
+def _write_result(run_id: int, result: RankingResult) -> MatchRun:
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().get(pk=run_id)
+        if run.status == MatchRun.Status.SUCCEEDED:
+            return run  # a duplicate delivery finished first: keep its result
+        ids = result.supplier_ids()
+        # A supplier deleted since the engine's last refresh is dropped rather than failing the whole run.
+        existing = set(SupplierProfile.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        run.matches.all().delete()
+        rank_ = 0
+        rows = []
+        for match in result.matches:
+            if match.supplier_id not in existing:
+                continue
+            rank_ += 1
+            rows.append(
+                Match(
+                    run=run,
+                    supplier_id=match.supplier_id,
+                    rank=rank_,
+                    score=match.score,
+                    components=match.components,
+                    features=match.features,
+                    gaps=_gaps_payload(match),
+                )
+            )
+        Match.objects.bulk_create(rows)
+        run.status = MatchRun.Status.SUCCEEDED
+        run.engine_version = result.engine_version
+        run.model_version = result.model_version
+        run.candidates = result.candidates
+        run.eligible = result.eligible
+        run.excluded = result.excluded
+        run.excluded_by_reason = result.excluded_by_reason
+        run.timings_ms = result.timings_ms
+        run.error = ""
+        run.finished_at = timezone.now()
+        run.save()
+    return run
+
+
+def execute_match_run(*, run_id: int) -> MatchRun | None:
+    """Run the engine for a queued run and store its matches; a finished run is returned untouched."""
+    run = MatchRun.objects.select_related("requirement").filter(pk=run_id).first()
+    if run is None:
+        logger.warning("matching: run %s no longer exists", run_id)
+        return None
+    if run.finished:
+        return run
+    MatchRun.objects.filter(pk=run_id).update(
+        status=MatchRun.Status.RUNNING, attempts=F("attempts") + 1, started_at=timezone.now()
+    )
+    requirement = Requirement.objects.prefetch_related(None).get(pk=run.requirement_id)
+    started = timezone.now()
+    snapshot = engine_state.snapshot()
+    record = selectors.requirement_record(requirement)
+    try:
+        result = rank(
+            requirement=record,
+            candidates=snapshot.candidates,
+            index=snapshot.index,
+            history=snapshot.history,
+            scorer=snapshot.scorer,
+            today=today(),
+            top_k=settings.MATCHING_TOP_K,
+        )
+    except ValueError as exc:  # bad data, not a transient fault: retrying would fail the same way
+        logger.exception("matching: run %s failed", run_id)
+        return fail_match_run(run_id=run_id, error=str(exc))
+    result.timings_ms["refresh"] = round(
+        (timezone.now() - started).total_seconds() * 1000 - result.timings_ms["total"], 3
+    )
+    return _write_result(run_id, result)
+
+
+def fail_match_run(*, run_id: int, error: str) -> MatchRun | None:
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.status == MatchRun.Status.SUCCEEDED:
+            return run
+        run.status = MatchRun.Status.FAILED
+        run.error = error[:2000]
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "error", "finished_at"])
+        return run
+
+
+def requeue_stalled_runs(*, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> int:
+    """Send again the runs nobody finished (broker down when queued, or a worker lost mid-run)."""
+    count = 0
+    for run in selectors.pending_runs(older_than=timezone.now() - older_than):
+        if run.attempts >= MAX_ATTEMPTS:
+            fail_match_run(run_id=run.pk, error=_("Gave up after %(n)s attempts.") % {"n": run.attempts})
+            continue
+        _enqueue(run.pk)
+        count += 1
+    return count
+
+
+def rematch_open_requirements(*, trigger: str = MatchRun.Trigger.SUPPLIERS_CHANGED) -> int:
+    """Queue a run for every open requirement (one task each, so workers share them out)."""
+    count = 0
+    for requirement in Requirement.objects.filter(status=Requirement.Status.OPEN).order_by("pk"):
+        _run, created = request_match_run(requirement=requirement, trigger=trigger)
+        count += created
+    return count
+
+
+def run_now(*, requirement: Requirement, trigger: str = MatchRun.Trigger.COMMAND) -> MatchRun:
+    """Create and execute a run in this process (the batch command and the demo seeder)."""
+    run = MatchRun.objects.create(requirement=requirement, trigger=trigger)
+    return execute_match_run(run_id=run.pk)
+
+
+# -- the buyer's actions on a shortlist ------------------------------------------------------------------------------
+
+
+def _require_buyer_side(actor, requirement: Requirement) -> None:
+    if not selectors.may_request_run(user=actor, requirement=requirement):
+        raise PermissionDenied(_("Only the buyer's team and agency staff work on this shortlist."))
+
+
+def set_shortlisted(*, actor, requirement: Requirement, supplier: SupplierProfile, shortlisted: bool) -> bool:
+    _require_buyer_side(actor, requirement)
+    if shortlisted:
+        ShortlistEntry.objects.get_or_create(requirement=requirement, supplier=supplier, defaults={"added_by": actor})
+    else:
+        ShortlistEntry.objects.filter(requirement=requirement, supplier=supplier).delete()
+    return shortlisted
+
+
+def contact_supplier(*, actor, requirement: Requirement, supplier: SupplierProfile, note: str = "") -> Linkage:
+    """Start (or find) the linkage of this requirement's buyer with the supplier, at "contacted"."""
+    _require_buyer_side(actor, requirement)
+    linkage, created = linkage_services.create_linkage(
+        actor=actor,
+        buyer=requirement.buyer,
+        supplier=supplier,
+        requirement=requirement,
+        source=Linkage.Source.MATCH,
+        stage=Stage.CONTACTED,
+        note=note,
+    )
+    if created:
+        ShortlistEntry.objects.get_or_create(requirement=requirement, supplier=supplier, defaults={"added_by": actor})
+    return linkage
+
+
+# -- opportunities ---------------------------------------------------------------------------------------------------
+
+
+def rank_opportunities(*, profile: SupplierProfile) -> list[tuple[Requirement, dict]]:
+    """Open requirements the SME may see, best fit first, each with its score, components and gaps for this SME.
+
+    Only the SME's own fit is computed (``restrict_to``): it never learns how competitors rank.
+    """
+    snapshot = engine_state.snapshot()
+    ranked = []
+    for requirement in selectors.opportunities_for(profile=profile):
+        result = rank(
+            requirement=selectors.requirement_record(requirement),
+            candidates=snapshot.candidates,
+            index=snapshot.index,
+            history=snapshot.history,
+            scorer=snapshot.scorer,
+            today=today(),
+            restrict_to=[profile.pk],
+        )
+        if result.matches:
+            match = result.matches[0]
+            fit = {
+                "score": match.score,
+                "components": match.components,
+                "gaps": _gaps_payload(match),
+                "eligible": True,
+                "excluded_because": [],
+            }
+        else:
+            fit = {
+                "score": 0.0,
+                "components": {},
+                "gaps": [],
+                "eligible": False,
+                "excluded_because": sorted(result.excluded_by_reason),
+            }
+        ranked.append((requirement, fit))
+    ranked.sort(key=lambda item: (not item[1]["eligible"], -item[1]["score"], item[0].pk))
+    return ranked
+
+
+# -- learning ----------------------------------------------------------------------------------------------------------
+
+
+def _evaluation_inputs(*, cutoff: dt.date | None):
+    snapshot = engine_state.snapshot()
+    requirements = selectors.requirement_records(Requirement.objects.exclude(status=Requirement.Status.DRAFT))
+    outcomes = selectors.outcomes()
+    if cutoff is None:
+        labelled = {outcome.requirement_id for outcome in outcomes}
+        days = sorted(r.as_of(today()) for r in requirements if r.requirement_id in labelled)
+        # Train on the older two thirds of the labelled requirements, evaluate on the newest third.
+        cutoff = days[(2 * len(days)) // 3] if days else today()
+    return snapshot, requirements, outcomes, cutoff
+
+
+def evaluate_matching(*, cutoff: dt.date | None = None, k: int = 10) -> tuple[ComparisonTable, dt.date]:
+    """Current scorer, default scorer and the baseline on the requirements after ``cutoff``."""
+    snapshot, requirements, outcomes, cutoff = _evaluation_inputs(cutoff=cutoff)
+    _earlier, later = time_split(requirements, cutoff=cutoff, date_of=lambda r: r.as_of(today()))
+    scorers = {f"engine ({snapshot.scorer.version})": snapshot.scorer}
+    if not isinstance(snapshot.scorer, DefaultScorer):
+        scorers["engine (default weights)"] = DefaultScorer()
+    table = compare(
+        requirements=later,
+        relevant=relevant_suppliers(outcomes, today=today()),
+        candidates=snapshot.candidates,
+        index=snapshot.index,
+        history=snapshot.history,
+        scorers=scorers,
+        today=today(),
+        k=k,
+    )
+    return table, cutoff
+
+
+def train_ranker(*, cutoff: dt.date | None = None, k: int = 10) -> RankerModel | None:
+    """Train a learned scorer on the older outcomes; promote it only when it beats the current scorer."""
+    snapshot, requirements, outcomes, cutoff = _evaluation_inputs(cutoff=cutoff)
+    trained_at = timezone.now().replace(microsecond=0)
+    try:
+        report = train_and_evaluate(
+            requirements=requirements,
+            outcomes=outcomes,
+            candidates=snapshot.candidates,
+            index=snapshot.index,
+            history=snapshot.history,
+            current=snapshot.scorer,
+            cutoff=cutoff,
+            today=today(),
+            trained_at=trained_at,
+            k=k,
+        )
+    except ValueError as exc:  # too few outcomes, or only one kind
+        logger.info("matching: no ranker trained: %s", exc)
+        return None
+    artifact = f"{report.scorer.version}.joblib"
+    report.scorer.save(models_dir() / artifact)
+    metrics = {
+        "cutoff": cutoff.isoformat(),
+        "current_version": snapshot.scorer.version,
+        "rows": {name: _finite(row) for name, row in report.table.rows.items()},
+    }
+    with transaction.atomic():
+        model, _created = RankerModel.objects.update_or_create(
+            version=report.scorer.version,
+            defaults={
+                "artifact": artifact,
+                "trained_at": trained_at,
+                "training_examples": report.training_examples,
+                "metrics": metrics,
+                "promoted": report.promote,
+            },
+        )
+        if report.promote:
+            RankerModel.objects.filter(active=True).exclude(pk=model.pk).update(active=False)
+            model.active = True
+            model.save(update_fields=["active"])
+    logger.info("matching: trained %s (promoted: %s)\n%s", model.version, report.promote, report.table.format())
+    model.table = report.table  # for the command's printout; not stored
+    return model
+
+
+def _finite(row: dict) -> dict:
+    return {
+        key: (value if isinstance(value, (int, float)) and math.isfinite(value) else 0.0) for key, value in row.items()
+    }

@@ -1,0 +1,154 @@
+"""Pages: the buyer's ranked shortlist and the SME's opportunities inbox."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from linkages.models import Linkage
+from suppliers.models import SupplierProfile
+
+from . import selectors, services
+from .forms import MatchFilterForm
+
+COMPONENT_LABELS = {
+    "text_relevance": gettext_lazy("Text relevance"),
+    "category_closeness": gettext_lazy("Category closeness"),
+    "certification_coverage": gettext_lazy("Certification coverage"),
+    "readiness": gettext_lazy("Readiness"),
+    "proximity": gettext_lazy("Proximity to delivery"),
+    "capacity_fit": gettext_lazy("Capacity fit"),
+    "track_record": gettext_lazy("Track record"),
+    "responsiveness": gettext_lazy("Responsiveness"),
+    "baseline": gettext_lazy("Average candidate"),
+}
+
+
+def component_rows(components: dict) -> list[dict]:
+    """Components as bar rows: a bar's width is the component's share of a perfect score, so bars add up."""
+    return [
+        {
+            "name": name,
+            "label": COMPONENT_LABELS.get(name, name),
+            "value": value,
+            "width": round(min(abs(value), 1.0) * 100, 1),
+            "negative": value < 0,
+        }
+        for name, value in components.items()
+    ]
+
+
+def _requirement_or_404(request, pk):
+    requirement = selectors.matchable_requirement(user=request.user, requirement_id=pk)
+    if requirement is None:
+        raise Http404
+    return requirement
+
+
+def _buyer_side_requirement(request, pk):
+    requirement = _requirement_or_404(request, pk)
+    if not selectors.may_see_matches(user=request.user, requirement=requirement):
+        raise PermissionDenied(_("Only the buyer's team and agency staff see a requirement's matches."))
+    return requirement
+
+
+@login_required
+def shortlist(request, pk):
+    requirement = _buyer_side_requirement(request, pk)
+    form = MatchFilterForm(request.GET or None)
+    run = selectors.latest_finished_run(requirement=requirement)
+    latest = selectors.latest_run(requirement=requirement)
+    matches = selectors.matches_of(run=run, **form.selection()) if run else []
+    page = Paginator(matches, 20).get_page(request.GET.get("page"))
+    contacted = dict(Linkage.objects.filter(requirement=requirement).values_list("supplier_id", "stage"))
+    rows = [
+        {"match": match, "components": component_rows(match.components), "stage": contacted.get(match.supplier_id)}
+        for match in page
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "matching/shortlist.html",
+        {
+            "requirement": requirement,
+            "run": run,
+            "pending": latest if latest and not latest.finished else None,
+            "failed": latest if latest and latest.status == latest.Status.FAILED else None,
+            "rows": rows,
+            "page": page,
+            "form": form,
+            "query": query.urlencode(),
+            "may_act": selectors.may_request_run(user=request.user, requirement=requirement),
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_run(request, pk):
+    requirement = _requirement_or_404(request, pk)
+    try:
+        services.request_run_by(actor=request.user, requirement=requirement)
+        messages.success(request, _("Matching is running; the shortlist refreshes when it is done."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("matching:shortlist", pk=pk)
+
+
+def _supplier(supplier_pk):
+    return get_object_or_404(SupplierProfile.objects.select_related("organisation"), pk=supplier_pk)
+
+
+@login_required
+@require_POST
+def toggle_shortlist(request, pk, supplier_pk):
+    requirement = _buyer_side_requirement(request, pk)
+    keep = request.POST.get("shortlisted") == "1"
+    services.set_shortlisted(
+        actor=request.user, requirement=requirement, supplier=_supplier(supplier_pk), shortlisted=keep
+    )
+    return _back(request, pk)
+
+
+@login_required
+@require_POST
+def contact(request, pk, supplier_pk):
+    requirement = _buyer_side_requirement(request, pk)
+    supplier = _supplier(supplier_pk)
+    try:
+        services.contact_supplier(
+            actor=request.user, requirement=requirement, supplier=supplier, note=request.POST.get("note", "")[:2000]
+        )
+        messages.success(request, _("%(supplier)s is now in your linkages as contacted.") % {"supplier": supplier})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return _back(request, pk)
+
+
+def _back(request, pk):
+    """Back to the page the button was on (same site only), else the shortlist."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("matching:shortlist", pk=pk)
+
+
+@login_required
+def opportunities(request):
+    profile = selectors.own_supplier_profile(user=request.user)
+    if profile is None:
+        raise PermissionDenied(_("Opportunities are for suppliers: your organisation has no supplier profile."))
+    ranked = services.rank_opportunities(profile=profile)
+    page = Paginator(ranked, 20).get_page(request.GET.get("page"))
+    rows = [
+        {"requirement": requirement, "fit": fit, "components": component_rows(fit["components"])}
+        for requirement, fit in page
+    ]
+    return render(request, "matching/opportunities.html", {"profile": profile, "rows": rows, "page": page, "query": ""})

@@ -1,0 +1,87 @@
+"""Reads about linkages: who is which party, what each user may see, and the history the matching engine reads."""
+
+from django.db.models import Count, Max, Q, QuerySet
+
+from accounts.models import Membership
+from accounts.permissions import is_agency_staff
+
+from .models import Linkage, LinkageStageChange, Party, Transaction
+
+
+def parties_of(*, user, linkage: Linkage) -> set[str]:
+    """The sides ``user`` may act for on ``linkage``: viewers of an organisation act for nobody."""
+    parties: set[str] = set()
+    if not user or not user.is_authenticated:
+        return parties
+    if is_agency_staff(user):
+        parties.add(Party.AGENCY)
+    editing = Membership.objects.filter(user=user, role__in=[Membership.Role.OWNER, Membership.Role.MEMBER])
+    organisations = set(editing.values_list("organisation_id", flat=True))
+    if linkage.buyer_id in organisations:
+        parties.add(Party.BUYER)
+    if linkage.supplier.organisation_id in organisations:
+        parties.add(Party.SUPPLIER)
+    return parties
+
+
+def linkages_visible_to(*, user) -> QuerySet[Linkage]:
+    """Agency staff see every linkage; members of the buyer or of the supplier see theirs."""
+    if not user.is_authenticated:
+        return Linkage.objects.none()
+    base = Linkage.objects.select_related("buyer", "supplier__organisation", "requirement", "category")
+    if is_agency_staff(user):
+        return base
+    own = Membership.objects.filter(user=user).values("organisation_id")
+    return base.filter(Q(buyer_id__in=own) | Q(supplier__organisation_id__in=own))
+
+
+def stage_history() -> QuerySet[LinkageStageChange]:
+    """Every stage change with what the engine needs of its linkage, oldest first."""
+    return LinkageStageChange.objects.order_by("changed_at", "pk").values_list(
+        "linkage__supplier_id",
+        "linkage__buyer_id",
+        "changed_at",
+        "to_stage",
+        "linkage__category__scheme",
+        "linkage__category__code",
+        "linkage__requirement_id",
+    )
+
+
+def transaction_history() -> QuerySet[Transaction]:
+    return Transaction.objects.order_by("date", "pk").values_list(
+        "linkage__supplier_id",
+        "linkage__buyer_id",
+        "date",
+        "linkage__category__scheme",
+        "linkage__category__code",
+        "linkage__requirement_id",
+        "value",
+    )
+
+
+def requirement_outcomes() -> QuerySet[Linkage]:
+    """Linkages that came from a requirement: the labelled examples the learned scorer trains on."""
+    return Linkage.objects.filter(requirement__isnull=False).values_list(
+        "requirement_id", "supplier_id", "stage", "stage_changed_at"
+    )
+
+
+def responsiveness_by_supplier() -> dict[int, float]:
+    """Share of the linkages proposed to or contacting a supplier that went past first contact (or were declined:
+    an answer is an answer)."""
+    rows = Linkage.objects.values_list("supplier_id", "stage")
+    asked: dict[int, int] = {}
+    answered: dict[int, int] = {}
+    for supplier_id, stage in rows:
+        asked[supplier_id] = asked.get(supplier_id, 0) + 1
+        if stage not in ("proposed", "contacted"):
+            answered[supplier_id] = answered.get(supplier_id, 0) + 1
+    return {supplier_id: answered.get(supplier_id, 0) / count for supplier_id, count in asked.items()}
+
+
+def history_fingerprint() -> tuple:
+    """Changes whenever a linkage moves or a transaction is recorded (or either is deleted)."""
+    changes = LinkageStageChange.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    transactions = Transaction.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    return (changes["n"], changes["last"], transactions["n"], transactions["last"])

@@ -1,0 +1,163 @@
+"""Every write about linkages and their transactions happens here."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pycountry
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation
+from suppliers.models import SupplierProfile
+
+from .models import TRANSITIONS, Linkage, LinkageStageChange, Party, Stage, Transaction
+from .selectors import parties_of
+
+
+def _record_change(*, linkage: Linkage, to_stage: str, actor, note: str, at: dt.datetime) -> None:
+    LinkageStageChange.objects.create(
+        linkage=linkage,
+        from_stage=linkage.stage if linkage.pk else "",
+        to_stage=to_stage,
+        changed_at=at,
+        changed_by=actor if actor and actor.is_authenticated else None,
+        note=note,
+    )
+
+
+@transaction.atomic
+def create_linkage(
+    *,
+    actor,
+    buyer: Organisation,
+    supplier: SupplierProfile,
+    requirement=None,
+    category=None,
+    source: str = Linkage.Source.MANUAL,
+    stage: str = Stage.PROPOSED,
+    note: str = "",
+    at: dt.datetime | None = None,
+    system: bool = False,
+) -> tuple[Linkage, bool]:
+    """The linkage of this buyer, supplier and requirement, created at ``stage`` if it did not exist yet.
+
+    ``system=True`` is for importers and the demo (no user acts); otherwise ``actor`` must be able to act for the
+    buyer or the supplier, or be agency staff.
+    """
+    if buyer.kind != Organisation.Kind.MNC:
+        raise ValidationError({"buyer": [_("A linkage's buyer must be an MNC buyer organisation.")]})
+    if requirement is not None and requirement.buyer_id != buyer.pk:
+        raise ValidationError({"requirement": [_("The requirement belongs to another buyer.")]})
+    if stage not in (Stage.PROPOSED, Stage.CONTACTED) and not system:
+        raise ValidationError({"stage": [_("A new linkage starts as proposed or contacted.")]})
+    at = at or timezone.now()
+    probe = Linkage(buyer=buyer, supplier=supplier)
+    if not system and not parties_of(user=actor, linkage=probe):
+        raise PermissionDenied(_("Only the buyer, the supplier or agency staff may start this linkage."))
+    existing = (
+        Linkage.objects.select_for_update().filter(buyer=buyer, supplier=supplier, requirement=requirement).first()
+    )
+    if existing is not None:
+        return existing, False
+    if category is None and requirement is not None:
+        category = requirement.categories.order_by("code").first()
+    linkage = Linkage(
+        buyer=buyer,
+        supplier=supplier,
+        requirement=requirement,
+        category=category,
+        source=source,
+        stage=stage,
+        stage_changed_at=at,
+        last_activity_at=at,
+        created_at=at,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    linkage.save()
+    LinkageStageChange.objects.create(
+        linkage=linkage, from_stage="", to_stage=stage, changed_at=at, changed_by=linkage.created_by, note=note
+    )
+    return linkage, True
+
+
+def allowed_moves(*, user, linkage: Linkage) -> list[str]:
+    """The stages ``user`` may move ``linkage`` to, in progress order."""
+    parties = parties_of(user=user, linkage=linkage)
+    return [to for (frm, to), who in TRANSITIONS.items() if frm == linkage.stage and parties & who]
+
+
+@transaction.atomic
+def move_linkage(
+    *, actor, linkage: Linkage, to_stage: str, note: str = "", at: dt.datetime | None = None, system: bool = False
+) -> Linkage:
+    linkage = Linkage.objects.select_for_update().select_related("supplier").get(pk=linkage.pk)
+    allowed = TRANSITIONS.get((linkage.stage, to_stage))
+    if allowed is None:
+        raise ValidationError(
+            {"stage": [_("A linkage cannot move from %(from)s to %(to)s.") % {"from": linkage.stage, "to": to_stage}]}
+        )
+    if not system and not (parties_of(user=actor, linkage=linkage) & allowed):
+        raise PermissionDenied(_("You may not move this linkage to %(to)s.") % {"to": to_stage})
+    at = at or timezone.now()
+    _record_change(linkage=linkage, to_stage=to_stage, actor=actor, note=note, at=at)
+    linkage.stage = to_stage
+    linkage.stage_changed_at = at
+    linkage.last_activity_at = max(linkage.last_activity_at, at)
+    linkage.save(update_fields=["stage", "stage_changed_at", "last_activity_at"])
+    return linkage
+
+
+def _validate_currency(code: str) -> str:
+    code = (code or "").strip().upper()
+    if not code or pycountry.currencies.get(alpha_3=code) is None:
+        raise ValidationError({"currency": [_("“%(code)s” is not an ISO 4217 currency code.") % {"code": code}]})
+    return code
+
+
+@transaction.atomic
+def record_transaction(
+    *,
+    actor,
+    linkage: Linkage,
+    date: dt.date,
+    value: Decimal,
+    currency: str,
+    description: str = "",
+    system: bool = False,
+) -> Transaction:
+    """Record a transaction; the first one moves the linkage to "first transaction", later ones to "repeat
+    business". Only the buyer's side (or agency staff) records what the buyer bought."""
+    linkage = Linkage.objects.select_for_update().select_related("supplier").get(pk=linkage.pk)
+    if not system and not (parties_of(user=actor, linkage=linkage) & {Party.BUYER, Party.AGENCY}):
+        raise PermissionDenied(_("Only the buyer or agency staff record transactions."))
+    errors = {}
+    if value is None or Decimal(value) < 0:
+        errors["value"] = [_("The value cannot be negative.")]
+    if date > timezone.localdate():
+        errors["date"] = [_("A transaction cannot be dated in the future.")]
+    if linkage.stage == Stage.DECLINED:
+        errors["linkage"] = [_("This linkage was declined; reopen it before recording a transaction.")]
+    if errors:
+        raise ValidationError(errors)
+    currency = _validate_currency(currency)
+    first = not linkage.transactions.exists()
+    record = Transaction.objects.create(
+        linkage=linkage,
+        kind=Transaction.Kind.FIRST if first else Transaction.Kind.FOLLOW_UP,
+        date=date,
+        value=Decimal(value),
+        currency=currency,
+        description=description,
+        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    at = timezone.make_aware(dt.datetime.combine(date, dt.time(12)))
+    target = Stage.FIRST_TRANSACTION if first else Stage.REPEAT_BUSINESS
+    if linkage.stage != target:
+        _record_change(linkage=linkage, to_stage=target, actor=actor, note=description, at=at)
+        linkage.stage = target
+        linkage.stage_changed_at = at
+    linkage.last_activity_at = max(linkage.last_activity_at, at)
+    linkage.save(update_fields=["stage", "stage_changed_at", "last_activity_at"])
+    return record
