@@ -209,17 +209,17 @@ class ContactSupplierView(APIView):
 
 
 class OpportunitySerializer(serializers.Serializer):
-    requirement = serializers.IntegerField(source="0.pk")
-    title = serializers.CharField(source="0.title")
-    buyer = serializers.CharField(source="0.buyer.legal_name")
-    visibility = serializers.CharField(source="0.visibility")
-    needed_by = serializers.DateField(source="0.needed_by", allow_null=True)
-    delivery_country = serializers.CharField(source="0.delivery_country.code")
-    score = serializers.FloatField(source="1.score")
-    eligible = serializers.BooleanField(source="1.eligible")
-    excluded_because = serializers.ListField(child=serializers.CharField(), source="1.excluded_because")
-    components = serializers.DictField(child=serializers.FloatField(), source="1.components")
-    gaps = GapSerializer(many=True, source="1.gaps")
+    requirement = serializers.IntegerField(source="requirement.pk")
+    title = serializers.CharField(source="requirement.title")
+    buyer = serializers.CharField(source="requirement.buyer.legal_name")
+    visibility = serializers.CharField(source="requirement.visibility")
+    needed_by = serializers.DateField(source="requirement.needed_by", allow_null=True)
+    delivery_country = serializers.CharField(source="requirement.delivery_country.code")
+    score = serializers.FloatField()
+    eligible = serializers.BooleanField()
+    excluded_because = serializers.ListField(child=serializers.CharField())
+    components = serializers.DictField(child=serializers.FloatField())
+    gaps = GapSerializer(many=True)
 
 
 class OpportunitiesView(generics.ListAPIView):
@@ -233,4 +233,6 @@ class OpportunitiesView(generics.ListAPIView):
         profile = selectors.own_supplier_profile(user=self.request.user)
         if profile is None:
             raise PermissionDenied("Opportunities are for suppliers: your organisation has no supplier profile.")
-        return services.rank_opportunities(profile=profile)
+        return [
+            {"requirement": requirement, **fit} for requirement, fit in services.rank_opportunities(profile=profile)
+        ]

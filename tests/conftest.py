@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
+from matching.state import engine_state
 from tests import factories
 
 # SQLite is the embedded default, not the tested production path: `make test` points DATABASE_URL at PostgreSQL.
@@ -65,3 +66,36 @@ def buyer_client(buyer_owner):
 @pytest.fixture
 def client_for():
     return _client_for
+
+
+@pytest.fixture(autouse=True)
+def _fresh_engine(settings, tmp_path):
+    """Each test gets an engine state of its own: the database is new, so the cached index must be too."""
+    settings.MATCHING_STATE_DIR = tmp_path / "matching"
+    engine_state.reset()
+    yield
+    engine_state.reset()
+
+
+@pytest.fixture
+def titanium():
+    """A requirement in a CPV category with three suppliers: a machinist that fits, one far off topic, one in a
+    sibling category."""
+    machining = factories.CategoryFactory(code="42600000", name_en="Machine tools", lineage="/42000000/42600000/")
+    sibling = factories.CategoryFactory(
+        code="42630000", name_en="Metal-working machine tools", lineage="/42000000/42600000/42630000/"
+    )
+    food = factories.CategoryFactory(code="15500000", name_en="Dairy products", lineage="/15000000/15500000/")
+    fit = factories.CapabilityFactory(
+        category=machining, description="Mecanizado CNC de titanio grado 5 para implantes ortopédicos"
+    ).profile
+    near = factories.CapabilityFactory(category=sibling, description="Fresado de piezas de aluminio").profile
+    off = factories.CapabilityFactory(
+        category=food, description="Quesos y productos lácteos frescos", keywords=["queso"]
+    ).profile
+    requirement = factories.RequirementFactory(
+        title="Machined titanium grade 5 implant components",
+        specification="CNC machining of titanium Ti-6Al-4V for orthopaedic implants",
+    )
+    requirement.categories.set([machining])
+    return {"requirement": requirement, "fit": fit, "near": near, "off": off}

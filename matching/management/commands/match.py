@@ -27,7 +27,7 @@ class Command(BaseCommand):
         if rebuild:
             engine_state.reset()
             engine_state.rebuild()
-        outcome = {status: 0 for status in MatchRun.Status.values}
+        outcome = dict.fromkeys(MatchRun.Status.values, 0)
         for requirement in tqdm(list(selected), desc="matching", unit="req", disable=options["verbosity"] == 0):
             if queue:
                 run, _created = services.request_match_run(requirement=requirement, trigger=MatchRun.Trigger.COMMAND)
