@@ -89,7 +89,7 @@ class TrackRecord:
     def feature(self, *, requirement: RequirementRecord, supplier_ids: np.ndarray, as_of: dt.date) -> np.ndarray:
         """Track record in [0, 1) for each supplier id; exactly 0 without relevant history."""
         values = np.zeros(len(supplier_ids), dtype=np.float64)
-        if not len(self):
+        if not len(self) or not len(supplier_ids):  # no history, or every candidate was excluded
             return values
         ids, weight = self.evidence_for(requirement=requirement, as_of=as_of)
         if not len(ids):

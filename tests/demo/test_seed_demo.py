@@ -10,6 +10,8 @@ from stdnum.util import get_cc_module
 from accounts.models import Membership, Organisation, User
 from accounts.tax_ids import validators_for
 from buyers.models import Requirement, RequirementInvitation
+from linkages.models import Linkage, LinkageStageChange, Transaction
+from matching.models import Match, MatchRun
 from suppliers.models import Capability, Certification, Machine, ReadinessDiagnostic, SupplierProfile
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +26,11 @@ MODELS = [
     ReadinessDiagnostic,
     Requirement,
     RequirementInvitation,
+    Linkage,
+    LinkageStageChange,
+    Transaction,
+    MatchRun,
+    Match,
 ]
 
 
@@ -42,7 +49,15 @@ def test_small_demo_has_the_expected_mix():
     assert {"es", "en"} <= languages
     assert Certification.objects.filter(expires_on__lt=timezone.localdate()).exists()
     assert SupplierProfile.objects.filter(published=False).exists()
-    assert Requirement.objects.count() == 20
+    past = Requirement.objects.filter(published_at__lt=timezone.now() - dt.timedelta(days=30))
+    assert past.count() == 14 * 3 * 3  # three past needs a year for three years, per buyer
+    assert Requirement.objects.count() == 20 + past.count()
+    assert Linkage.objects.filter(stage__in=["first_transaction", "repeat_business"]).exists()
+    assert Linkage.objects.filter(stage="declined").exists()
+    assert Transaction.objects.filter(kind="follow_up").exists()
+    open_requirements = Requirement.objects.filter(status="open")
+    ranked = MatchRun.objects.filter(status="succeeded").values("requirement").distinct()
+    assert ranked.count() == open_requirements.count()
     assert set(Requirement.objects.values_list("visibility", flat=True)) >= {"public", "invited"}
     assert User.objects.get(email="admin@enlace.demo").is_agency_staff
     for profile in SupplierProfile.objects.exclude(readiness_score=None)[:20]:

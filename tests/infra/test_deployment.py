@@ -299,5 +299,5 @@ def test_compose_file_is_json_serialisable_after_merging_anchors():
     web = COMPOSE["services"]["web"]
     assert web["build"] == {"context": "..", "dockerfile": "docker/Dockerfile"}
     assert web["image"] == COMPOSE["services"]["worker"]["image"] == COMPOSE["services"]["beat"]["image"]
-    assert web["volumes"] == ["media:/app/var/media"]
+    assert web["volumes"] == ["media:/app/var/media", "matching:/app/var/matching"]
     json.dumps(COMPOSE)

@@ -174,6 +174,13 @@ def test_track_record_is_zero_without_history_and_decays_with_age(today):
     assert values[2:].tolist() == [0.0, 0.0, 0.0, 0.0]
 
 
+def test_track_record_of_no_candidates_is_empty(today):
+    """Every candidate excluded by the constraints: the feature is an empty column, not an index error."""
+    need = requirement(buyer_id=7, categories=((CPV, "42600000"),))
+    history = TrackRecord([HistoryEvent(1, 7, today - dt.timedelta(days=1), "transaction", (CPV, "42600000"))])
+    assert history.feature(requirement=need, supplier_ids=np.array([], dtype=np.int64), as_of=today).shape == (0,)
+
+
 def test_candidate_store_take_and_replace_keep_rows_consistent(today):
     records = [
         supplier(i, codes=("42600000", "15510000")[: 1 + i % 2], certifications=(certificate("iso-9001"),) * (i % 2))
