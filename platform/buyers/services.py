@@ -35,7 +35,7 @@ REQUIREMENT_FIELDS = (
 SCALAR_FIELDS = frozenset(REQUIREMENT_FIELDS)
 
 
-def _validate_currency(code: str) -> str:
+def validate_currency(code: str) -> str:
     code = (code or "").strip().upper()
     if not code or pycountry.currencies.get(alpha_3=code) is None:
         raise ValidationError({"currency": [_("“%(code)s” is not an ISO 4217 currency code.") % {"code": code}]})
@@ -88,7 +88,7 @@ def create_requirement(
         created_by=created_by,
         title=(title or "").strip(),
         specification=(specification or "").strip(),
-        currency=_validate_currency(currency),
+        currency=validate_currency(currency),
         needed_by=needed_by,
         status=Requirement.Status.DRAFT,
         **fields,
@@ -112,7 +112,7 @@ def update_requirement(
     if unknown:
         raise ValidationError({name: [_("This field cannot be changed.")] for name in sorted(unknown)})
     if "currency" in fields:
-        fields["currency"] = _validate_currency(fields["currency"])
+        fields["currency"] = validate_currency(fields["currency"])
     if "needed_by" in fields:
         _validate_needed_by(fields["needed_by"])
     for name, value in fields.items():

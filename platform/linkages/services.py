@@ -3,13 +3,13 @@
 import datetime as dt
 from decimal import Decimal
 
-import pycountry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
+from buyers.services import validate_currency
 from suppliers.models import SupplierProfile
 
 from .models import TRANSITIONS, Linkage, LinkageStageChange, Party, Stage, Transaction
@@ -109,13 +109,6 @@ def move_linkage(
     return linkage
 
 
-def _validate_currency(code: str) -> str:
-    code = (code or "").strip().upper()
-    if not code or pycountry.currencies.get(alpha_3=code) is None:
-        raise ValidationError({"currency": [_("“%(code)s” is not an ISO 4217 currency code.") % {"code": code}]})
-    return code
-
-
 @transaction.atomic
 def record_transaction(
     *,
@@ -141,7 +134,7 @@ def record_transaction(
         errors["linkage"] = [_("This linkage was declined; reopen it before recording a transaction.")]
     if errors:
         raise ValidationError(errors)
-    currency = _validate_currency(currency)
+    currency = validate_currency(currency)
     first = not linkage.transactions.exists()
     record = Transaction.objects.create(
         linkage=linkage,
