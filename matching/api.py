@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from suppliers.models import SupplierProfile
 
 from . import selectors, services
+from .explanations import localised_gap
 from .models import Match, MatchRun
 
 
@@ -44,6 +45,9 @@ class GapSerializer(serializers.Serializer):
     message = serializers.CharField()
     params = serializers.DictField()
     gain = serializers.FloatField()
+
+    def to_representation(self, instance):
+        return super().to_representation(localised_gap(instance))
 
 
 class MatchSupplierSerializer(serializers.Serializer):

@@ -299,6 +299,11 @@ def matches_of(
     return matches.order_by("rank")
 
 
+def linkage_stages(*, requirement: Requirement) -> dict[int, str]:
+    """Supplier id → stage of the buyer's linkage that came from this requirement."""
+    return dict(requirement.linkages.values_list("supplier_id", "stage"))
+
+
 def own_supplier_profile(*, user) -> SupplierProfile | None:
     if not user.is_authenticated:
         return None

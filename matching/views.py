@@ -8,40 +8,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from linkages.models import Linkage
 from suppliers.models import SupplierProfile
 
 from . import selectors, services
+from .explanations import component_rows, localised_gaps
 from .forms import MatchFilterForm
-
-COMPONENT_LABELS = {
-    "text_relevance": gettext_lazy("Text relevance"),
-    "category_closeness": gettext_lazy("Category closeness"),
-    "certification_coverage": gettext_lazy("Certification coverage"),
-    "readiness": gettext_lazy("Readiness"),
-    "proximity": gettext_lazy("Proximity to delivery"),
-    "capacity_fit": gettext_lazy("Capacity fit"),
-    "track_record": gettext_lazy("Track record"),
-    "responsiveness": gettext_lazy("Responsiveness"),
-    "baseline": gettext_lazy("Average candidate"),
-}
-
-
-def component_rows(components: dict) -> list[dict]:
-    """Components as bar rows: a bar's width is the component's share of a perfect score, so bars add up."""
-    return [
-        {
-            "name": name,
-            "label": COMPONENT_LABELS.get(name, name),
-            "value": value,
-            "width": round(min(abs(value), 1.0) * 100, 1),
-            "negative": value < 0,
-        }
-        for name, value in components.items()
-    ]
 
 
 def _requirement_or_404(request, pk):
@@ -66,9 +39,14 @@ def shortlist(request, pk):
     latest = selectors.latest_run(requirement=requirement)
     matches = selectors.matches_of(run=run, **form.selection()) if run else []
     page = Paginator(matches, 20).get_page(request.GET.get("page"))
-    contacted = dict(Linkage.objects.filter(requirement=requirement).values_list("supplier_id", "stage"))
+    contacted = selectors.linkage_stages(requirement=requirement)
     rows = [
-        {"match": match, "components": component_rows(match.components), "stage": contacted.get(match.supplier_id)}
+        {
+            "match": match,
+            "components": component_rows(match.components),
+            "gaps": localised_gaps(match.gaps),
+            "stage": contacted.get(match.supplier_id),
+        }
         for match in page
     ]
     query = request.GET.copy()
@@ -148,7 +126,12 @@ def opportunities(request):
     ranked = services.rank_opportunities(profile=profile)
     page = Paginator(ranked, 20).get_page(request.GET.get("page"))
     rows = [
-        {"requirement": requirement, "fit": fit, "components": component_rows(fit["components"])}
+        {
+            "requirement": requirement,
+            "fit": fit,
+            "components": component_rows(fit["components"]),
+            "gaps": localised_gaps(fit["gaps"]),
+        }
         for requirement, fit in page
     ]
     return render(request, "matching/opportunities.html", {"profile": profile, "rows": rows, "page": page, "query": ""})

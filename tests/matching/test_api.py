@@ -153,3 +153,13 @@ def test_opportunities_are_for_suppliers_only(ranked, buyer_client, agency_clien
 def test_a_run_of_an_invisible_requirement_is_404_for_a_supplier(ranked, sme_client):
     run = ranked["requirement"].match_runs.get()
     assert sme_client.get(f"/api/v1/match-runs/{run.pk}/").status_code == 404
+
+
+def test_gap_messages_follow_the_pages_language(ranked, client):
+    client.force_login(factories.AgencyStaffFactory())
+    english = client.get(f"/requirements/{ranked['requirement'].pk}/matches/").content.decode()
+    spanish = client.get(f"/es/requirements/{ranked['requirement'].pk}/matches/").content.decode()
+
+    assert "No readiness diagnostic yet" in english
+    assert "Aún sin diagnóstico de preparación" in spanish
+    assert "No readiness diagnostic yet" not in spanish

@@ -1,0 +1,69 @@
+"""The words of an explanation in the reader's language: score components and gaps, by their engine codes.
+
+The engine stores English gap messages with their parameters; pages and the API show these translations, filled
+with the same parameters (a code the platform does not know yet keeps the engine's English message).
+"""
+
+import logging
+
+from django.utils.translation import gettext_lazy as _
+
+from .engine import gaps as engine_gaps
+
+logger = logging.getLogger(__name__)
+
+COMPONENT_LABELS = {
+    "text_relevance": _("Text relevance"),
+    "category_closeness": _("Category closeness"),
+    "certification_coverage": _("Certification coverage"),
+    "readiness": _("Readiness"),
+    "proximity": _("Proximity to delivery"),
+    "capacity_fit": _("Capacity fit"),
+    "track_record": _("Track record"),
+    "responsiveness": _("Responsiveness"),
+    "baseline": _("Average candidate"),
+}
+
+GAP_MESSAGES = {
+    engine_gaps.MISSING_MANDATORY_CERTIFICATION: _("No valid {standard} certificate (required)"),
+    engine_gaps.MISSING_PREFERRED_CERTIFICATION: _("No valid {standard} certificate (preferred)"),
+    engine_gaps.CERTIFICATION_EXPIRES: _("{standard} expires on {expires_on}, before the needed-by date {needed_by}"),
+    engine_gaps.NO_CAPABILITY_IN_CATEGORY: _("No capability listed in the requirement's categories ({categories})"),
+    engine_gaps.CAPACITY_BELOW_QUANTITY: _(
+        "Monthly capacity {capacity:g} {unit} covers {share:.0%} of the {needed:g} {unit} needed"
+    ),
+    engine_gaps.CAPACITY_NOT_STATED: _("No monthly capacity stated in {unit} for the requirement's categories"),
+    engine_gaps.NO_READINESS_DIAGNOSTIC: _("No readiness diagnostic yet"),
+    engine_gaps.LOW_READINESS: _("Readiness score {score:.0f}/100"),
+    engine_gaps.FAR_FROM_DELIVERY: _("About {distance_km:.0f} km from the delivery site"),
+}
+
+
+def localised_gap(gap: dict) -> dict:
+    template = GAP_MESSAGES.get(gap.get("code"))
+    if template is None:
+        return gap
+    try:
+        message = str(template).format(**gap.get("params", {}))
+    except (KeyError, ValueError, IndexError):  # a translation that lost a placeholder must not break the page
+        logger.warning("matching: translation of gap %s does not fit its parameters", gap.get("code"))
+        return gap
+    return {**gap, "message": message}
+
+
+def localised_gaps(gaps: list[dict]) -> list[dict]:
+    return [localised_gap(gap) for gap in gaps]
+
+
+def component_rows(components: dict) -> list[dict]:
+    """Components as bar rows: a bar's width is the component's share of a perfect score, so bars add up."""
+    return [
+        {
+            "name": name,
+            "label": COMPONENT_LABELS.get(name, name),
+            "value": value,
+            "width": round(min(abs(value), 1.0) * 100, 1),
+            "negative": value < 0,
+        }
+        for name, value in components.items()
+    ]
