@@ -28,6 +28,7 @@ from .engine.learning import relevant_suppliers, train_and_evaluate
 from .engine.ranker import RankingResult, rank
 from .engine.scoring import DefaultScorer
 from .models import Match, MatchRun, RankerModel, ShortlistEntry
+from .signals import match_run_finished
 from .state import engine_state, models_dir, today
 
 logger = logging.getLogger(__name__)
@@ -118,6 +119,7 @@ def _write_result(run_id: int, result: RankingResult) -> MatchRun:
         run.error = ""
         run.finished_at = timezone.now()
         run.save()
+        transaction.on_commit(lambda: match_run_finished.send(sender=MatchRun, run=run))
     return run
 
 

@@ -29,8 +29,9 @@ from .engine.text import SupplierTextIndex
 logger = logging.getLogger(__name__)
 
 STATE_FORMAT = 1
-# Changes committed a little after a refresh may carry an earlier ``updated_at``: look back this far each time.
-OVERLAP = dt.timedelta(minutes=5)
+# Changes committed a little after a refresh may carry an earlier ``updated_at``: look back this far each time
+# (writes to a profile are short transactions; a longer window only re-reads more unchanged rows).
+OVERLAP = dt.timedelta(seconds=30)
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 

@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "buyers",
     "linkages",
     "matching",
+    "events",
+    "development",
+    "reporting",
+    "notifications",
     "demo",
 ]
 

@@ -7,7 +7,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 import accounts.urls
 import buyers.urls
+import development.urls
+import events.urls
+import linkages.urls
 import matching.urls
+import notifications.urls
+import reporting.urls
 import suppliers.urls
 import taxonomy.urls
 
@@ -19,6 +24,11 @@ api_v1 = [
     *taxonomy.urls.api_urlpatterns,
     *suppliers.urls.api_urlpatterns,
     *buyers.urls.api_urlpatterns,
+    *linkages.urls.api_urlpatterns,
+    *events.urls.api_urlpatterns,
+    *development.urls.api_urlpatterns,
+    *reporting.urls.api_urlpatterns,
+    *notifications.urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -35,6 +45,11 @@ urlpatterns += i18n_patterns(
     path("suppliers/", include(suppliers.urls)),
     path("requirements/", include(buyers.urls)),
     path("", include(matching.urls)),
+    path("linkages/", include(linkages.urls)),
+    path("events/", include(events.urls)),
+    path("programmes/", include(development.urls)),
+    path("dashboard/", include(reporting.urls)),
+    path("notifications/", include(notifications.urls)),
     path("taxonomy/", include(taxonomy.urls)),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

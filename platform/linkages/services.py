@@ -14,9 +14,19 @@ from suppliers.models import SupplierProfile
 
 from .models import TRANSITIONS, Linkage, LinkageStageChange, Party, Stage, Transaction
 from .selectors import parties_of
+from .signals import linkage_stage_changed
+
+
+def _announce(linkage: Linkage, from_stage: str, to_stage: str, actor) -> None:
+    transaction.on_commit(
+        lambda: linkage_stage_changed.send(
+            sender=Linkage, linkage=linkage, from_stage=from_stage, to_stage=to_stage, actor=actor
+        )
+    )
 
 
 def _record_change(*, linkage: Linkage, to_stage: str, actor, note: str, at: dt.datetime) -> None:
+    _announce(linkage, linkage.stage, to_stage, actor)
     LinkageStageChange.objects.create(
         linkage=linkage,
         from_stage=linkage.stage if linkage.pk else "",
@@ -79,6 +89,7 @@ def create_linkage(
     LinkageStageChange.objects.create(
         linkage=linkage, from_stage="", to_stage=stage, changed_at=at, changed_by=linkage.created_by, note=note
     )
+    _announce(linkage, "", stage, linkage.created_by)
     return linkage, True
 
 

@@ -1,0 +1,4 @@
+app_name = "development"
+
+urlpatterns = []
+api_urlpatterns = []

@@ -1,0 +1,4 @@
+app_name = "linkages"
+
+urlpatterns = []
+api_urlpatterns = []

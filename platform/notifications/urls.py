@@ -1,0 +1,4 @@
+app_name = "notifications"
+
+urlpatterns = []
+api_urlpatterns = []

@@ -1,0 +1,4 @@
+app_name = "reporting"
+
+urlpatterns = []
+api_urlpatterns = []
