@@ -149,6 +149,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE = {
     "train-ranker-nightly": {"task": "matching.train_ranker", "schedule": crontab(hour=2, minute=30)},
     "requeue-stalled-match-runs": {"task": "matching.requeue_stalled_runs", "schedule": 300.0},
+    "mark-dormant-linkages": {"task": "linkages.mark_dormant_linkages", "schedule": crontab(hour=3, minute=0)},
 }
 CELERY_TIMEZONE = TIME_ZONE
 
@@ -165,6 +166,8 @@ CACHES = {
 MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=50)
 MATCHING_STATE_DIR = env.path("MATCHING_STATE_DIR", default=ROOT_DIR / "var" / "matching")
 MATCHING_REMATCH_DEBOUNCE_SECONDS = env.int("MATCHING_REMATCH_DEBOUNCE_SECONDS", default=60)
+# A linkage with no stage change or transaction for this many days is marked dormant by the nightly task.
+LINKAGE_DORMANT_AFTER_DAYS = env.int("LINKAGE_DORMANT_AFTER_DAYS", default=180)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Enlace <no-reply@enlace.example>")

@@ -5,7 +5,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from accounts.models import Membership
 from accounts.permissions import is_agency_staff
 
-from .models import Linkage, LinkageStageChange, Party, Transaction
+from .models import Linkage, LinkageStageChange, Party, Stage, Transaction
 
 
 def parties_of(*, user, linkage: Linkage) -> set[str]:
@@ -33,6 +33,36 @@ def linkages_visible_to(*, user) -> QuerySet[Linkage]:
         return base
     own = Membership.objects.filter(user=user).values("organisation_id")
     return base.filter(Q(buyer_id__in=own) | Q(supplier__organisation_id__in=own))
+
+
+def filter_linkages(queryset: QuerySet[Linkage], *, stage: str = "", source: str = "", text: str = "") -> QuerySet:
+    if stage:
+        queryset = queryset.filter(stage=stage)
+    if source:
+        queryset = queryset.filter(source=source)
+    for word in (text or "").split():
+        queryset = queryset.filter(
+            Q(buyer__legal_name__icontains=word)
+            | Q(supplier__organisation__legal_name__icontains=word)
+            | Q(requirement__title__icontains=word)
+        )
+    return queryset
+
+
+def pipeline_columns(*, stages, source: str = "", text: str = "", per_column: int) -> list[dict]:
+    """One column per stage: how many linkages are there and the most recently active of them."""
+    base = filter_linkages(Linkage.objects.all(), source=source, text=text)
+    counts = dict(base.values_list("stage").annotate(n=Count("pk")).values_list("stage", "n"))
+    cards = base.select_related("buyer", "supplier__organisation", "requirement").order_by("-last_activity_at", "-pk")
+    return [
+        {
+            "stage": stage,
+            "label": Stage(stage).label,
+            "count": counts.get(stage, 0),
+            "cards": list(cards.filter(stage=stage)[:per_column]),
+        }
+        for stage in stages
+    ]
 
 
 def stage_history() -> QuerySet[LinkageStageChange]:

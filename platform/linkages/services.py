@@ -3,6 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -93,10 +94,14 @@ def create_linkage(
     return linkage, True
 
 
+def moves_for(*, parties: set[str], stage: str) -> list[str]:
+    """The stages these parties may move a linkage at ``stage`` to."""
+    return [to for (frm, to), who in TRANSITIONS.items() if frm == stage and parties & who]
+
+
 def allowed_moves(*, user, linkage: Linkage) -> list[str]:
-    """The stages ``user`` may move ``linkage`` to, in progress order."""
-    parties = parties_of(user=user, linkage=linkage)
-    return [to for (frm, to), who in TRANSITIONS.items() if frm == linkage.stage and parties & who]
+    """The stages ``user`` may move ``linkage`` to."""
+    return moves_for(parties=parties_of(user=user, linkage=linkage), stage=linkage.stage)
 
 
 @transaction.atomic
@@ -165,3 +170,25 @@ def record_transaction(
     linkage.last_activity_at = max(linkage.last_activity_at, at)
     linkage.save(update_fields=["stage", "stage_changed_at", "last_activity_at"])
     return record
+
+
+ACTIVE_STAGES = (Stage.CONTACTED, Stage.MEETING, Stage.NEGOTIATION, Stage.FIRST_TRANSACTION, Stage.REPEAT_BUSINESS)
+
+
+def mark_dormant_linkages(*, now: dt.datetime | None = None, after_days: int | None = None) -> int:
+    """Linkages with no activity for ``after_days`` (LINKAGE_DORMANT_AFTER_DAYS) become dormant; returns how many."""
+    now = now or timezone.now()
+    after_days = settings.LINKAGE_DORMANT_AFTER_DAYS if after_days is None else after_days
+    idle = Linkage.objects.filter(stage__in=ACTIVE_STAGES, last_activity_at__lt=now - dt.timedelta(days=after_days))
+    count = 0
+    for linkage in idle.order_by("pk").iterator():
+        move_linkage(
+            actor=None,
+            linkage=linkage,
+            to_stage=Stage.DORMANT,
+            note=_("No activity for %(days)s days.") % {"days": after_days},
+            at=now,
+            system=True,
+        )
+        count += 1
+    return count

@@ -1,0 +1,132 @@
+"""Pages: each party's linkages, a linkage's detail with its moves and transactions, the agency's pipeline board."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.forms import add_service_errors
+from accounts.permissions import is_agency_staff
+
+from . import selectors, services
+from .forms import LinkageFilterForm, MoveForm, TransactionForm
+from .models import PROGRESS, Party, Stage
+
+BOARD_CARDS_PER_COLUMN = 30  # the most recently active; the list page has them all
+
+
+@login_required
+def linkage_list(request):
+    form = LinkageFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    linkages = selectors.filter_linkages(
+        selectors.linkages_visible_to(user=request.user),
+        stage=data.get("stage", ""),
+        source=data.get("source", ""),
+        text=data.get("q", ""),
+    )
+    page = Paginator(linkages, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "linkages/list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+def _linkage_or_404(request, pk):
+    linkage = selectors.linkages_visible_to(user=request.user).filter(pk=pk).first()
+    if linkage is None:
+        raise Http404
+    return linkage
+
+
+@login_required
+def linkage_detail(request, pk):
+    linkage = _linkage_or_404(request, pk)
+    moves = services.allowed_moves(user=request.user, linkage=linkage)
+    may_record = bool(selectors.parties_of(user=request.user, linkage=linkage) & {"buyer", "agency"})
+    return render(
+        request,
+        "linkages/detail.html",
+        {
+            "linkage": linkage,
+            "changes": linkage.stage_changes.select_related("changed_by"),
+            "transactions": linkage.transactions.all(),
+            "moves": [(stage, Stage(stage).label) for stage in moves],
+            "transaction_form": TransactionForm(initial={"currency": "USD"}) if may_record else None,
+        },
+    )
+
+
+def _back(request, linkage):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("linkages:detail", pk=linkage.pk)
+
+
+@login_required
+@require_POST
+def linkage_move(request, pk):
+    linkage = _linkage_or_404(request, pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a stage to move to."))
+        return _back(request, linkage)
+    try:
+        services.move_linkage(
+            actor=request.user, linkage=linkage, to_stage=form.cleaned_data["stage"], note=form.cleaned_data["note"]
+        )
+        messages.success(request, _("Moved to %(stage)s.") % {"stage": Stage(form.cleaned_data["stage"]).label})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return _back(request, linkage)
+
+
+@login_required
+@require_POST
+def linkage_transaction(request, pk):
+    linkage = _linkage_or_404(request, pk)
+    form = TransactionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_transaction(actor=request.user, linkage=linkage, **form.cleaned_data)
+            messages.success(request, _("Transaction recorded."))
+            return redirect("linkages:detail", pk=linkage.pk)
+        except ValidationError as error:
+            add_service_errors(form, error)
+    return render(
+        request,
+        "linkages/detail.html",
+        {
+            "linkage": linkage,
+            "changes": linkage.stage_changes.select_related("changed_by"),
+            "transactions": linkage.transactions.all(),
+            "moves": [(s, Stage(s).label) for s in services.allowed_moves(user=request.user, linkage=linkage)],
+            "transaction_form": form,
+        },
+        status=400,
+    )
+
+
+@login_required
+def pipeline_board(request):
+    """Agency staff's board: one column per stage, each card with the moves the user may make."""
+    if not is_agency_staff(request.user):
+        raise PermissionDenied(_("The pipeline board is for agency staff."))
+    form = LinkageFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    columns = selectors.pipeline_columns(
+        stages=[*PROGRESS, Stage.DECLINED, Stage.DORMANT],
+        source=data.get("source", ""),
+        text=data.get("q", ""),
+        per_column=BOARD_CARDS_PER_COLUMN,
+    )
+    agency = {Party.AGENCY}  # only agency staff reach the board: their moves are the agency's
+    for column in columns:
+        for card in column["cards"]:
+            card.moves = [(s, Stage(s).label) for s in services.moves_for(parties=agency, stage=card.stage)]
+    return render(request, "linkages/board.html", {"form": form, "columns": columns})
