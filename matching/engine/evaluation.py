@@ -83,13 +83,14 @@ class ComparisonTable:
         return [f"hit@{self.k}", "mrr", f"ndcg@{self.k}", "queries"]
 
     def format(self) -> str:
-        header = f"{'ranker':<38}" + "".join(f"{name:>10}" for name in self.columns())
+        width = max([38, *(len(name) + 2 for name in self.rows)])
+        header = f"{'ranker':<{width}}" + "".join(f"{name:>10}" for name in self.columns())
         lines = [header, "-" * len(header)]
         for name, metrics in self.rows.items():
             values = "".join(
                 f"{metrics[c]:>10.0f}" if c == "queries" else f"{metrics[c]:>10.3f}" for c in self.columns()
             )
-            lines.append(f"{name:<38}{values}")
+            lines.append(f"{name:<{width}}{values}")
         return "\n".join(lines)
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import Membership, Organisation, User
 from accounts.tax_ids import validators_for
 from buyers.models import RequiredCertification, Requirement, RequirementInvitation
+from linkages.services import mark_dormant_linkages
 from matching import services as matching_services
 from matching.models import RankerModel
 from suppliers.models import (
@@ -519,6 +520,9 @@ def seed_demo(*, smes: int = 300, requirements: int = 50, today: dt.date | None 
     plan = plan_demo(smes=smes, requirements=requirements, today=today)
     created = DemoWriter(today=today).write(plan)
     created.update(seed_history(today=today))
+    dormant = mark_dormant_linkages()
+    if dormant:
+        created["dormant linkages"] = dormant
     created.update(seed_matching())
     return created
 

@@ -5,7 +5,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from accounts.models import Membership
 from accounts.permissions import is_agency_staff
 
-from .models import Linkage, LinkageStageChange, Party, Stage, Transaction
+from .models import PROGRESS, Linkage, LinkageStageChange, Party, Stage, Transaction
 
 
 def parties_of(*, user, linkage: Linkage) -> set[str]:
@@ -90,11 +90,27 @@ def transaction_history() -> QuerySet[Transaction]:
     )
 
 
-def requirement_outcomes() -> QuerySet[Linkage]:
-    """Linkages that came from a requirement: the labelled examples the learned scorer trains on."""
-    return Linkage.objects.filter(requirement__isnull=False).values_list(
-        "requirement_id", "supplier_id", "stage", "stage_changed_at"
+def requirement_outcomes() -> list[tuple[int, int, str, object]]:
+    """(requirement, supplier, furthest stage reached, when) of each linkage that came from a requirement.
+
+    The furthest stage, not the current one: a linkage that reached a transaction and later went dormant is still
+    a success for the match that started it; a declined one counts as declined only if it never got further.
+    """
+    rank = {stage: position for position, stage in enumerate(PROGRESS)}
+    furthest: dict[int, tuple] = {}
+    rows = (
+        LinkageStageChange.objects.filter(linkage__requirement__isnull=False)
+        .order_by("changed_at", "pk")
+        .values_list("linkage_id", "linkage__requirement_id", "linkage__supplier_id", "to_stage", "changed_at")
     )
+    for linkage_id, requirement, supplier, stage, at in rows:
+        known = furthest.get(linkage_id)
+        if stage in rank:
+            if known is None or known[2] not in rank or rank[stage] > rank[known[2]]:
+                furthest[linkage_id] = (requirement, supplier, stage, at)
+        elif stage == Stage.DECLINED and (known is None or rank.get(known[2], 0) <= rank[Stage.CONTACTED]):
+            furthest[linkage_id] = (requirement, supplier, stage, at)
+    return list(furthest.values())
 
 
 def responsiveness_by_supplier() -> dict[int, float]:
