@@ -28,9 +28,9 @@ from .engine.text import SupplierTextIndex
 
 logger = logging.getLogger(__name__)
 
-STATE_FORMAT = 1
-# Changes committed a little after a refresh may carry an earlier ``updated_at``: look back this far each time
-# (writes to a profile are short transactions; a longer window only re-reads more unchanged rows).
+STATE_FORMAT = 2
+# A change committed just after a read may carry an ``updated_at`` from just before it: each read looks back this
+# far past the previous one (writes to a profile are short transactions; a longer window re-reads more rows).
 OVERLAP = dt.timedelta(seconds=30)
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -61,7 +61,7 @@ class EngineState:
         self.candidates: CandidateMatrix | None = None
         self.index: SupplierTextIndex | None = None
         self.seen: dict[int, dt.datetime] = {}  # supplier id → the updated_at its rows were built from
-        self.watermark: dt.datetime = EPOCH
+        self.read_at: dt.datetime = EPOCH  # when the suppliers were last read
         self.history: TrackRecord = TrackRecord()
         self.history_key: tuple | None = None
         self.scorer: Scorer = DefaultScorer()
@@ -80,7 +80,7 @@ class EngineState:
             "candidates": self.candidates,
             "index": self.index,
             "seen": self.seen,
-            "watermark": self.watermark,
+            "read_at": self.read_at,
         }
         # Write then rename: a reader in another process sees the old file or the new one, never half of one.
         handle, temporary = tempfile.mkstemp(dir=state_dir(), suffix=".tmp")
@@ -103,16 +103,17 @@ class EngineState:
         if payload.get("format") != STATE_FORMAT or payload.get("database") != settings.DATABASES["default"]["NAME"]:
             return False
         self.candidates, self.index = payload["candidates"], payload["index"]
-        self.seen, self.watermark = payload["seen"], payload["watermark"]
+        self.seen, self.read_at = payload["seen"], payload["read_at"]
         self.refreshes["loaded"] += 1
         return True
 
     def rebuild(self) -> None:
+        started = timezone.now()
         records = selectors.supplier_records()
         self.candidates = CandidateMatrix(records)
         self.index = SupplierTextIndex().fit(records)
         self.seen = {r.supplier_id: r.updated_at for r in records}
-        self.watermark = max((r.updated_at for r in records if r.updated_at), default=EPOCH)
+        self.read_at = started
         self.refreshes["full"] += 1
         self._save()
 
@@ -120,13 +121,14 @@ class EngineState:
         if self.candidates is None and not self._load():
             self.rebuild()
             return
-        rows = selectors.changed_profiles_since(self.watermark - OVERLAP)
+        started = timezone.now()
+        rows = selectors.changed_profiles_since(self.read_at - OVERLAP)
         changed = [pk for pk, at in rows if self.seen.get(pk) != at]
         if not changed:
+            self.read_at = started
             if selectors.rankable_count() != self.candidates.size:  # a profile was deleted outright
                 self.rebuild()
             return
-        newest = max(at for _, at in rows)
         records = selectors.supplier_records(profile_ids=changed)
         rankable = {r.supplier_id for r in records}
         removed = [pk for pk in changed if pk not in rankable]
@@ -135,9 +137,10 @@ class EngineState:
         self.index.remove(removed)
         for record in records:
             self.seen[record.supplier_id] = record.updated_at
+        updated = dict(rows)
         for pk in removed:
-            self.seen[pk] = newest
-        self.watermark = max(self.watermark, newest or self.watermark)
+            self.seen[pk] = updated[pk]
+        self.read_at = started
         self.refreshes["incremental"] += 1
         if self.index.needs_refit():
             self.rebuild()
