@@ -174,7 +174,8 @@ def requeue_stalled_runs(*, older_than: dt.timedelta = dt.timedelta(minutes=10))
     count = 0
     for run in selectors.pending_runs(older_than=timezone.now() - older_than):
         if run.attempts >= MAX_ATTEMPTS:
-            fail_match_run(run_id=run.pk, error=_("Gave up after %(n)s attempts.") % {"n": run.attempts})
+            # Stored for operators in one language, whatever language the request that triggered this spoke.
+            fail_match_run(run_id=run.pk, error=f"Gave up after {run.attempts} attempts.")
             continue
         _enqueue(run.pk)
         count += 1

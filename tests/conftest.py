@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.db import connection
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from matching.state import engine_state
@@ -15,6 +16,14 @@ ALLOW_SQLITE = os.environ.get("ENLACE_ALLOW_SQLITE_TESTS") == "1"
 def _require_postgresql(request):
     if "django_db_setup" in request.fixturenames and connection.vendor != "postgresql" and not ALLOW_SQLITE:
         pytest.fail("The suite runs on PostgreSQL: set DATABASE_URL (make test does) or ENLACE_ALLOW_SQLITE_TESTS=1.")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A page requested in Spanish leaves Spanish active in the thread; every test starts in English."""
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture(autouse=True)

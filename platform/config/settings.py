@@ -202,6 +202,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
+        "LinkageStageEnum": "linkages.models.Stage",
         "RequirementStatusEnum": "buyers.models.Requirement.Status",
         "CertificationStatusEnum": "suppliers.models.Certification.Status",
         "VerificationStatusEnum": "suppliers.models.VerificationStatus",
