@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/enlace
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: install demo serve test lint format bench migrate seed messages clean
+.PHONY: install demo serve test lint format bench migrate seed messages clean vendor
 
 $(PY):
 	python3.11 -m venv $(VENV) 2>/dev/null || python3 -m venv $(VENV)
@@ -55,6 +55,13 @@ test: messages
 
 bench: install
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest tests/bench -q -s -p no:cacheprovider --timeout=0
+
+# Chart.js comes from the npm registry (package.json pins it) and is committed under static/vendor/, so `make demo`
+# needs no Node.js; run this after changing package.json.
+vendor:
+	npm ci --no-audit --no-fund
+	mkdir -p static/vendor/chartjs
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md static/vendor/chartjs/
 
 clean:
 	rm -rf var .pytest_cache

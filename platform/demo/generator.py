@@ -18,9 +18,11 @@ from django.utils import timezone
 from accounts.models import Membership, Organisation, User
 from accounts.tax_ids import validators_for
 from buyers.models import RequiredCertification, Requirement, RequirementInvitation
+from development.demo import seed_development
 from linkages.services import mark_dormant_linkages
 from matching import services as matching_services
 from matching.models import RankerModel
+from reporting.demo import seed_reporting
 from suppliers.models import (
     DIAGNOSTIC_AREAS,
     Capability,
@@ -520,6 +522,8 @@ def seed_demo(*, smes: int = 300, requirements: int = 50, today: dt.date | None 
     plan = plan_demo(smes=smes, requirements=requirements, today=today)
     created = DemoWriter(today=today).write(plan)
     created.update(seed_history(today=today))
+    created.update(seed_reporting(today=today))
+    created.update(seed_development(today=today))
     dormant = mark_dormant_linkages()
     if dormant:
         created["dormant linkages"] = dormant
