@@ -29,6 +29,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext_noop
 
 from accounts.models import Organisation
 from linkages.models import PROGRESS, Linkage, LinkageStageChange, Stage, Transaction
@@ -256,21 +257,22 @@ def impact_figures(filters: Filters) -> dict:
 
 
 # Every table the page shows, as (title, columns) for CSV/XLSX export; rows come from ``impact_figures``.
+# Titles are translated where shown; gettext_noop only marks them.
 TABLES = {
-    "linkages_per_year": ("New linkages per year", ["year", "new_linkages"]),
+    "linkages_per_year": (gettext_noop("New linkages per year"), ["year", "new_linkages"]),
     "values_per_year": (
-        "Transaction value per year (USD)",
+        gettext_noop("Transaction value per year (USD)"),
         ["year", "first_usd", "follow_up_usd", "cumulative_first_usd", "cumulative_follow_up_usd"],
     ),
-    "funnel": ("Funnel by stage", ["stage", "label", "reached", "conversion"]),
-    "suppliers_by_sector": ("Linked suppliers by sector", ["sector", "name", "suppliers"]),
-    "suppliers_by_region": ("Linked suppliers by region", ["country", "region", "suppliers"]),
-    "suppliers_by_size": ("Linked suppliers by size", ["size_class", "suppliers"]),
+    "funnel": (gettext_noop("Funnel by stage"), ["stage", "label", "reached", "conversion"]),
+    "suppliers_by_sector": (gettext_noop("Linked suppliers by sector"), ["sector", "name", "suppliers"]),
+    "suppliers_by_region": (gettext_noop("Linked suppliers by region"), ["country", "region", "suppliers"]),
+    "suppliers_by_size": (gettext_noop("Linked suppliers by size"), ["size_class", "suppliers"]),
     "local_share_by_buyer": (
-        "Share of each buyer's purchases from local SMEs",
+        gettext_noop("Share of each buyer's purchases from local SMEs"),
         ["buyer", "country", "purchases_usd", "local_sme_usd", "local_share"],
     ),
-    "unconverted": ("Transactions without an exchange rate", ["currency", "transactions", "value"]),
+    "unconverted": (gettext_noop("Transactions without an exchange rate"), ["currency", "transactions", "value"]),
 }
 
 

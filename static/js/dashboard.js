@@ -7,12 +7,13 @@
   }
   const data = JSON.parse(source.textContent);
   const brand = getComputedStyle(document.documentElement).getPropertyValue("--brand").trim() || "#0b6e4f";
-  const options = { responsive: true, maintainAspectRatio: false, animation: false };
+  // A fresh options object per chart: Chart.js keeps and resolves the one it is given.
+  const options = (extra) => Object.assign({ responsive: true, maintainAspectRatio: false, animation: false }, extra);
   window.enlaceCharts = [
     new Chart(document.getElementById("chart-linkages"), {
       type: "bar",
       data: { labels: data.years, datasets: [{ label: data.labels.new_linkages, data: data.new_linkages, backgroundColor: brand }] },
-      options: options,
+      options: options({}),
     }),
     new Chart(document.getElementById("chart-values"), {
       type: "line",
@@ -23,12 +24,12 @@
           { label: data.labels.follow_up, data: data.cumulative_follow_up, borderColor: "#c2410c" },
         ],
       },
-      options: options,
+      options: options({}),
     }),
     new Chart(document.getElementById("chart-funnel"), {
       type: "bar",
       data: { labels: data.funnel_labels, datasets: [{ label: data.labels.funnel, data: data.funnel, backgroundColor: brand }] },
-      options: Object.assign({ indexAxis: "y" }, options),
+      options: options({ indexAxis: "y" }),
     }),
   ];
 })();
