@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.current_organisation",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -150,6 +151,11 @@ CELERY_BEAT_SCHEDULE = {
     "train-ranker-nightly": {"task": "matching.train_ranker", "schedule": crontab(hour=2, minute=30)},
     "requeue-stalled-match-runs": {"task": "matching.requeue_stalled_runs", "schedule": 300.0},
     "mark-dormant-linkages": {"task": "linkages.mark_dormant_linkages", "schedule": crontab(hour=3, minute=0)},
+    "scan-expiring-certifications": {
+        "task": "notifications.scan_expiring_certifications",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "send-daily-digests": {"task": "notifications.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
 }
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -22,6 +22,7 @@ from development.demo import seed_development
 from linkages.services import mark_dormant_linkages
 from matching import services as matching_services
 from matching.models import RankerModel
+from notifications.services import scan_expiring_certifications
 from reporting.demo import seed_reporting
 from suppliers.models import (
     DIAGNOSTIC_AREAS,
@@ -528,6 +529,9 @@ def seed_demo(*, smes: int = 300, requirements: int = 50, today: dt.date | None 
     if dormant:
         created["dormant linkages"] = dormant
     created.update(seed_matching())
+    expiring = scan_expiring_certifications(today=today)
+    if expiring:
+        created["notifications"] = expiring
     return created
 
 

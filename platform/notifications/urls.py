@@ -1,4 +1,16 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import api, views
+
 app_name = "notifications"
 
-urlpatterns = []
-api_urlpatterns = []
+router = SimpleRouter()
+router.register("notifications", api.NotificationViewSet, basename="notifications-notification")
+
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("<int:pk>/read/", views.read, name="read"),
+    path("read-all/", views.read_all, name="read-all"),
+]
+api_urlpatterns = router.urls

@@ -1,0 +1,75 @@
+"""Notifications listen to the apps below: match runs, linkage stage changes (and business meetings)."""
+
+import datetime as dt
+
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buyers.models import Requirement, RequirementInvitation
+from linkages.models import Stage
+from linkages.selectors import parties_of
+from linkages.signals import linkage_stage_changed
+from matching.signals import match_run_finished
+
+from .models import Notification
+from .services import notify, recipients_in
+
+OPPORTUNITY_TOP = 10  # suppliers this high in a run hear about the requirement
+HISTORY_OLDER_THAN = dt.timedelta(days=1)  # back-dated changes (imports, demo history) are not news
+
+
+@receiver(match_run_finished, dispatch_uid="notifications.opportunities")
+def tell_top_suppliers_about_the_opportunity(sender, run, **kwargs):
+    requirement = run.requirement
+    if requirement.status != Requirement.Status.OPEN or requirement.visibility == Requirement.Visibility.AGENCY:
+        return
+    matches = run.matches.filter(rank__lte=OPPORTUNITY_TOP).select_related("supplier__organisation")
+    invited = set(RequirementInvitation.objects.filter(requirement=requirement).values_list("supplier_id", flat=True))
+    for match in matches:
+        if requirement.visibility == Requirement.Visibility.INVITED and match.supplier_id not in invited:
+            continue  # an invitation-only requirement is news only to the invited
+        notify(
+            users=recipients_in(match.supplier.organisation),
+            kind=Notification.Kind.OPPORTUNITY,
+            title=lambda: _("New opportunity: %(title)s") % {"title": requirement.title},
+            body=lambda: (
+                _("%(buyer)s is sourcing in your field; your company ranks among the best fits.")
+                % {"buyer": requirement.buyer.legal_name}
+            ),
+            url=f"/requirements/{requirement.pk}/",
+            dedupe_key=f"opportunity:{requirement.pk}",
+        )
+
+
+@receiver(linkage_stage_changed, dispatch_uid="notifications.stage_changes")
+def tell_the_other_side_about_a_stage_change(sender, linkage, from_stage, to_stage, actor=None, **kwargs):
+    if linkage.stage_changed_at < timezone.now() - HISTORY_OLDER_THAN:
+        return
+    acting = parties_of(user=actor, linkage=linkage) if actor is not None else set()
+    organisations = []
+    if "buyer" not in acting:
+        organisations.append(linkage.buyer)
+    if "supplier" not in acting:
+        organisations.append(linkage.supplier.organisation)
+    users = [user for organisation in organisations for user in recipients_in(organisation)]
+    if actor is not None:
+        users = [user for user in users if user.pk != actor.pk]
+    notify(
+        users=users,
+        kind=Notification.Kind.STAGE_CHANGE,
+        title=lambda: (
+            _("%(buyer)s × %(supplier)s: %(stage)s")
+            % {
+                "buyer": linkage.buyer.legal_name,
+                "supplier": linkage.supplier.organisation.legal_name,
+                "stage": Stage(to_stage).label,
+            }
+        ),
+        body=lambda: (
+            _("The linkage moved from %(from)s to %(to)s.")
+            % {"from": Stage(from_stage).label if from_stage else "—", "to": Stage(to_stage).label}
+        ),
+        url=f"/linkages/{linkage.pk}/",
+        dedupe_key=f"linkage:{linkage.pk}:{to_stage}:{linkage.stage_changed_at:%Y%m%d%H%M%S%f}",
+    )

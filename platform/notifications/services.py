@@ -1,0 +1,133 @@
+"""Every write about notifications: who is told what, marking read, the daily digest and the expiry scan."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, User
+from suppliers.models import Certification
+
+from .models import Notification
+
+EXPIRY_THRESHOLDS = (0, 7, 30)  # days before expiry; the smallest that applies is the one announced
+
+
+def recipients_in(organisation, *, include_viewers: bool = True) -> list[User]:
+    roles = [Membership.Role.OWNER, Membership.Role.MEMBER] + ([Membership.Role.VIEWER] if include_viewers else [])
+    return list(
+        User.objects.filter(memberships__organisation=organisation, memberships__role__in=roles, is_active=True)
+    )
+
+
+def _in_language_of(user, text) -> str:
+    """``text`` is a string or a function of no argument that builds it: built in the recipient's language."""
+    if not callable(text):
+        return str(text)
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        return str(text())
+
+
+def notify(*, users, kind: str, title, body="", url: str = "", dedupe_key: str) -> int:
+    """Create one notification per user unless that user already had this one; returns how many were new.
+
+    ``title`` and ``body`` may be functions, called once per recipient in that recipient's language.
+    """
+    users = [user for user in users if user is not None]
+    already = set(
+        Notification.objects.filter(recipient__in=users, dedupe_key=dedupe_key).values_list("recipient_id", flat=True)
+    )
+    fresh = [
+        Notification(
+            recipient=user,
+            kind=kind,
+            title=_in_language_of(user, title)[:255],
+            body=_in_language_of(user, body),
+            url=url,
+            dedupe_key=dedupe_key[:200],
+        )
+        for user in users
+        if user.pk not in already
+    ]
+    Notification.objects.bulk_create(fresh, ignore_conflicts=True)
+    return len(fresh)
+
+
+def mark_read(*, user, notification: Notification) -> Notification:
+    if notification.recipient_id != user.pk:
+        raise Notification.DoesNotExist
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def mark_all_read(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at=None).update(read_at=timezone.now())
+
+
+def _days_word(days: int) -> str:
+    if days <= 0:
+        return _("today")
+    return _("in %(days)s days") % {"days": days}
+
+
+def scan_expiring_certifications(*, today: dt.date | None = None) -> int:
+    """Tell each SME about its certificates expiring within 30, 7 or 0 days (once per threshold)."""
+    today = today or timezone.localdate()
+    horizon = today + dt.timedelta(days=max(EXPIRY_THRESHOLDS))
+    certificates = Certification.objects.filter(
+        status=Certification.Status.ACTIVE, expires_on__gte=today, expires_on__lte=horizon
+    ).select_related("standard", "profile__organisation")
+    created = 0
+    for certificate in certificates:
+        days_left = (certificate.expires_on - today).days
+        threshold = min(t for t in EXPIRY_THRESHOLDS if days_left <= t)
+        created += notify(
+            users=recipients_in(certificate.profile.organisation),
+            kind=Notification.Kind.CERTIFICATE_EXPIRY,
+            title=lambda certificate=certificate, days_left=days_left: (
+                _("%(standard)s certificate expires %(when)s")
+                % {"standard": certificate.standard.name, "when": _days_word(days_left)}
+            ),
+            body=lambda certificate=certificate: (
+                _("Expires on %(date)s. Renew it to stay eligible where buyers require it.")
+                % {"date": certificate.expires_on.isoformat()}
+            ),
+            url="/suppliers/onboarding/certifications/",
+            dedupe_key=f"certificate:{certificate.pk}:{certificate.expires_on}:{threshold}",
+        )
+    return created
+
+
+def send_daily_digests(*, now: dt.datetime | None = None) -> int:
+    """One e-mail per person with everything not e-mailed yet, in their language; returns e-mails sent."""
+    now = now or timezone.now()
+    sent = 0
+    pending_users = User.objects.filter(notifications__emailed_at=None, is_active=True).distinct()
+    for user in pending_users:
+        with transaction.atomic():
+            items = list(
+                Notification.objects.select_for_update(skip_locked=True)
+                .filter(recipient=user, emailed_at=None)
+                .order_by("created_at", "pk")
+            )
+            if not items:
+                continue
+            with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+                context = {"user": user, "items": items, "site_url": settings.SITE_URL}
+                subject = _("Enlace: %(count)s new notifications") % {"count": len(items)}
+                send_mail(
+                    subject=subject,
+                    message=render_to_string("notifications/email/digest.txt", context),
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    recipient_list=[user.email],
+                    html_message=render_to_string("notifications/email/digest.html", context),
+                )
+            Notification.objects.filter(pk__in=[item.pk for item in items]).update(emailed_at=now)
+            sent += 1
+    return sent
