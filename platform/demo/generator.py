@@ -19,6 +19,7 @@ from accounts.models import Membership, Organisation, User
 from accounts.tax_ids import validators_for
 from buyers.models import RequiredCertification, Requirement, RequirementInvitation
 from development.demo import seed_development
+from events.demo import seed_events
 from linkages.services import mark_dormant_linkages
 from matching import services as matching_services
 from matching.models import RankerModel
@@ -529,6 +530,7 @@ def seed_demo(*, smes: int = 300, requirements: int = 50, today: dt.date | None 
     if dormant:
         created["dormant linkages"] = dormant
     created.update(seed_matching())
+    created.update(seed_events(today=today))
     expiring = scan_expiring_certifications(today=today)
     if expiring:
         created["notifications"] = expiring

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buyers.models import Requirement, RequirementInvitation
+from events.signals import meeting_decided, meeting_requested
 from linkages.models import Stage
 from linkages.selectors import parties_of
 from linkages.signals import linkage_stage_changed
@@ -72,4 +73,38 @@ def tell_the_other_side_about_a_stage_change(sender, linkage, from_stage, to_sta
         ),
         url=f"/linkages/{linkage.pk}/",
         dedupe_key=f"linkage:{linkage.pk}:{to_stage}:{linkage.stage_changed_at:%Y%m%d%H%M%S%f}",
+    )
+
+
+@receiver(meeting_requested, dispatch_uid="notifications.meeting_requested")
+def tell_the_recipient_about_a_meeting_request(sender, meeting_request, **kwargs):
+    notify(
+        users=recipients_in(meeting_request.recipient.organisation),
+        kind=Notification.Kind.MEETING_REQUEST,
+        title=lambda: (
+            _("%(organisation)s asks to meet you at %(event)s")
+            % {"organisation": meeting_request.requester.organisation.legal_name, "event": meeting_request.event.name}
+        ),
+        body=meeting_request.message,
+        url=f"/events/{meeting_request.event_id}/",
+        dedupe_key=f"meeting-request:{meeting_request.pk}:{meeting_request.created_at:%Y%m%d%H%M%S}",
+    )
+
+
+@receiver(meeting_decided, dispatch_uid="notifications.meeting_decided")
+def tell_the_requester_about_the_answer(sender, meeting_request, **kwargs):
+    accepted = meeting_request.status == "accepted"
+    notify(
+        users=recipients_in(meeting_request.requester.organisation),
+        kind=Notification.Kind.MEETING_DECISION,
+        title=lambda: (
+            (
+                _("%(organisation)s accepted your meeting at %(event)s")
+                if accepted
+                else _("%(organisation)s declined your meeting at %(event)s")
+            )
+            % {"organisation": meeting_request.recipient.organisation.legal_name, "event": meeting_request.event.name}
+        ),
+        url=f"/events/{meeting_request.event_id}/",
+        dedupe_key=f"meeting-decision:{meeting_request.pk}:{meeting_request.status}",
     )
