@@ -115,6 +115,9 @@ def _char_vectorizer(min_df: int) -> TfidfVectorizer:
     )
 
 
+EMPTY_BASE_PLACEHOLDER = "enlace"
+
+
 class SupplierTextIndex:
     """A TF-IDF index of supplier documents whose rows are kept in step with the suppliers incrementally."""
 
@@ -149,8 +152,12 @@ class SupplierTextIndex:
         # A term seen once in a large base is mostly a typo or a name: dropping it halves the vocabulary.
         min_df = 2 if len(sample) >= 1_000 else 1
         self._word, self._char = _word_vectorizer(min_df), _char_vectorizer(min_df)
-        self._word.fit(sample)
-        self._char.fit(sample)
+        for vectorizer in (self._word, self._char):
+            try:
+                vectorizer.fit(sample)
+            except ValueError:
+                # No supplier yet, or none with a usable word: a placeholder vocabulary scores every text 0.
+                vectorizer.fit([EMPTY_BASE_PLACEHOLDER])
         # sklearn keeps every dropped term in stop_words_ "for introspection": pure weight in a saved index.
         for vectorizer in (self._word, self._char):
             vectorizer.stop_words_ = None
@@ -163,6 +170,9 @@ class SupplierTextIndex:
     def _transform(self, documents: Sequence[str]) -> sparse.csr_matrix:
         if self._word is None or self._char is None:
             raise RuntimeError("the index is not fitted yet")
+        if not len(documents):
+            width = len(self._word.vocabulary_) + len(self._char.vocabulary_)
+            return sparse.csr_matrix((0, width), dtype=np.float32)
         blocks = []
         for start in range(0, max(len(documents), 1), TRANSFORM_CHUNK):
             chunk = documents[start : start + TRANSFORM_CHUNK]

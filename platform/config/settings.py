@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "development",
     "reporting",
     "notifications",
+    "interchange",
     "demo",
 ]
 

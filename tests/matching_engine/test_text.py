@@ -125,3 +125,12 @@ def test_loading_another_format_is_refused(tmp_path):
 def test_duplicate_ids_are_refused():
     with pytest.raises(ValueError, match="unique"):
         SupplierTextIndex().fit_documents(ids=[1, 1], documents=["a", "b"])
+
+
+def test_an_empty_supplier_base_is_an_index_that_scores_zero():
+    from matching.engine.text import SupplierTextIndex
+
+    index = SupplierTextIndex().fit_documents(ids=[], documents=[])
+    assert index.relevance("titanio grado 5").shape == (0,)
+    index.upsert_documents(ids=[7], documents=["de la y"])  # stop words only
+    assert index.relevance("titanio", ids=[7]).tolist() == [0.0]

@@ -1,0 +1,75 @@
+"""What an OCDS import remembers, so importing the same file again changes nothing and a newer release updates."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportRun(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Imported")
+        REJECTED = "rejected", _("Rejected")
+
+    file_name = models.CharField(max_length=255)
+    stored_path = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    default_country = models.CharField(max_length=2, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    processed = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"
+
+
+class ImportedRecord(models.Model):
+    """One version of a contracting process (ocid) that was imported: the same content is never applied twice."""
+
+    ocid = models.CharField(max_length=255, db_index=True)
+    latest_release_date = models.DateField(null=True, blank=True)
+    digest = models.CharField(max_length=64)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ocid", "digest"], name="imported_record_once")]
+
+    def __str__(self) -> str:
+        return self.ocid
+
+
+class ExternalIdentifier(models.Model):
+    """An organisation as publishers identify it: ``scheme-id``, or ``name:`` and its normalised name."""
+
+    key = models.CharField(max_length=255, unique=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="external_identifiers"
+    )
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ImportedObject(models.Model):
+    """Which platform object an OCDS object became: the tender's requirement, an award's linkage, a payment."""
+
+    ocid = models.CharField(max_length=255)
+    kind = models.CharField(max_length=16)
+    key = models.CharField(max_length=255)
+    object_id = models.PositiveBigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ocid", "kind", "key"], name="imported_object_once")]
+
+    def __str__(self) -> str:
+        return f"{self.ocid} {self.kind} {self.key}"

@@ -1,0 +1,353 @@
+"""Importing OCDS: every write of an import, one file in one transaction (all of it or nothing of it).
+
+Parties become organisations (buyers → MNC buyer organisations; suppliers and tenderers → SMEs with a published,
+not yet verified supplier profile), found again by identifier and then by normalised name. Active awards become
+linkages at "first transaction" with the award as the first transaction; contract payments become follow-up
+transactions; a planned or active tender becomes an open requirement and its match run is queued. Classifications
+of any scheme become categories (scheme, code, description): CPV codes join the platform's CPV tree.
+"""
+
+import datetime as dt
+import hashlib
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pycountry
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Organisation
+from buyers.models import Requirement
+from linkages import services as linkage_services
+from linkages.models import Linkage, Stage
+from matching import services as matching_services
+from matching.models import MatchRun
+from suppliers.models import Capability
+from suppliers.services import get_or_create_profile
+from taxonomy.models import Category
+
+from .extract import (
+    BUYER_ROLES,
+    OPEN_TENDER,
+    SUPPLIER_ROLES,
+    Award,
+    Classification,
+    ReleaseFacts,
+    extract,
+    normalised_name,
+)
+from .models import ExternalIdentifier, ImportedObject, ImportedRecord
+from .reader import OcdsFileError, read_releases
+
+
+@dataclass
+class ImportReport:
+    file: str
+    releases: int = 0
+    counts: Counter = field(default_factory=Counter)
+    rejected: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+
+class _Rejected(Exception):
+    pass
+
+
+def _category(classification: Classification) -> Category:
+    scheme, code = classification.scheme, classification.code[:16]
+    if scheme == "CPV":
+        code = code.split("-")[0][:8]
+    found = Category.objects.filter(scheme=scheme, code=code).first()
+    if found:
+        return found
+    parent = None
+    if scheme == "CPV":
+        # Join the CPV tree at the nearest known ancestor (codes lose significant digits from the right).
+        for digits in range(len(code.rstrip("0")) - 1, 1, -1):
+            parent = Category.objects.filter(scheme="CPV", code=code[:digits].ljust(8, "0")).first()
+            if parent:
+                break
+    return Category.objects.create(
+        scheme=scheme,
+        code=code,
+        name_en=(classification.description or f"{scheme} {code}")[:400],
+        name_es=(classification.description or "")[:400],
+        parent=parent,
+        level=(parent.level + 1) if parent else 1,
+        lineage=f"{parent.lineage}{code}/" if parent else f"/{code}/",
+    )
+
+
+class _Importer:
+    def __init__(self, counts: Counter):
+        self.counts = counts
+        self.organisations: dict[str, Organisation] = {}
+
+    # -- organisations -------------------------------------------------------------------------------------------
+
+    def organisation(self, facts: ReleaseFacts, key: str) -> Organisation | None:
+        party = facts.parties[key]
+        is_buyer = key == facts.buyer_key or bool(party.roles & BUYER_ROLES)
+        if not is_buyer and not party.roles & SUPPLIER_ROLES:
+            return None
+        kind = Organisation.Kind.MNC if is_buyer else Organisation.Kind.SME
+        name_key = f"name:{kind}:{normalised_name(party.name)}"
+        keys = [k for k in (key if not key.startswith("name:") else "", name_key) if k]
+        for candidate in keys:
+            if candidate in self.organisations:
+                return self.organisations[candidate]
+        known = (
+            ExternalIdentifier.objects.filter(key__in=keys, organisation__kind=kind)
+            .select_related("organisation")
+            .first()
+        )
+        if known:
+            organisation = known.organisation
+            self.counts["organisations matched"] += 1
+        else:
+            if not party.country:
+                raise _Rejected(f"cannot tell the country of “{party.name}”; import with a default country")
+            organisation = Organisation.objects.create(
+                kind=kind,
+                legal_name=party.name[:255],
+                country=party.country,
+                region=party.region,
+                city=party.city,
+                address=party.address,
+            )
+            self.counts["organisations created"] += 1
+            if kind == Organisation.Kind.SME:
+                profile = get_or_create_profile(organisation=organisation)
+                profile.published = True  # imported suppliers are ranked at once; agency staff verify them later
+                profile.save(update_fields=["published", "updated_at"])
+        for candidate in keys:
+            ExternalIdentifier.objects.get_or_create(key=candidate[:255], defaults={"organisation": organisation})
+            self.organisations[candidate] = organisation
+        return organisation
+
+    # -- mapping ---------------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def mapped(ocid: str, kind: str, key: str) -> int | None:
+        return (
+            ImportedObject.objects.filter(ocid=ocid, kind=kind, key=key[:255])
+            .values_list("object_id", flat=True)
+            .first()
+        )
+
+    @staticmethod
+    def remember(ocid: str, kind: str, key: str, object_id: int) -> None:
+        ImportedObject.objects.update_or_create(ocid=ocid, kind=kind, key=key[:255], defaults={"object_id": object_id})
+
+    # -- one release -------------------------------------------------------------------------------------------
+
+    def apply(self, facts: ReleaseFacts) -> None:
+        buyer = self.organisation(facts, facts.buyer_key) if facts.buyer_key else None
+        requirement = self.requirement(facts, buyer)
+        for award in facts.awards:
+            self.award(facts, buyer, award, requirement)
+        if facts.awards and requirement is not None and requirement.status != Requirement.Status.AWARDED:
+            requirement.status = Requirement.Status.AWARDED
+            requirement.closed_at = requirement.closed_at or timezone.now()
+            requirement.save(update_fields=["status", "closed_at", "updated_at"])
+            self.counts["requirements awarded"] += 1
+        self.payments(facts)
+
+    def requirement(self, facts: ReleaseFacts, buyer: Organisation | None) -> Requirement | None:
+        tender = facts.tender
+        existing_id = self.mapped(facts.ocid, "requirement", "tender")
+        existing = Requirement.objects.filter(pk=existing_id).first() if existing_id else None
+        if tender is None or buyer is None:
+            return existing
+        if tender.status not in OPEN_TENDER:
+            if existing and existing.status == Requirement.Status.OPEN:
+                existing.status = Requirement.Status.AWARDED if facts.awards else Requirement.Status.CLOSED
+                existing.closed_at = timezone.now()
+                existing.save(update_fields=["status", "closed_at", "updated_at"])
+                self.counts["requirements closed"] += 1
+            return existing
+        fields = {
+            "title": (tender.title or facts.ocid)[:255],
+            "specification": tender.description or tender.title or facts.ocid,
+            "estimated_annual_value": tender.value if tender.value is not None and tender.value >= 0 else None,
+            "currency": tender.currency if pycountry.currencies.get(alpha_3=tender.currency or "XXX") else "USD",
+            "delivery_country": buyer.country,
+            "delivery_region": buyer.region,
+            "delivery_city": buyer.city,
+        }
+        if existing:
+            for name, value in fields.items():
+                setattr(existing, name, value)
+            existing.save()
+            requirement = existing
+            self.counts["requirements updated"] += 1
+        else:
+            requirement = Requirement.objects.create(
+                buyer=buyer,
+                status=Requirement.Status.OPEN,
+                visibility=Requirement.Visibility.PUBLIC,
+                published_at=timezone.now(),
+                **fields,
+            )
+            self.remember(facts.ocid, "requirement", "tender", requirement.pk)
+            self.counts["requirements created"] += 1
+        requirement.categories.set([_category(c) for c in tender.classifications])
+        matching_services.request_match_run(requirement=requirement, trigger=MatchRun.Trigger.COMMAND)
+        return requirement
+
+    def award(self, facts: ReleaseFacts, buyer: Organisation | None, award: Award, requirement) -> None:
+        if buyer is None:
+            self.counts["awards skipped (no buyer)"] += 1
+            return
+        categories = [_category(c) for c in award.classifications]
+        share = award.value / len(award.supplier_keys) if award.value is not None else None
+        day = min(award.date or facts.date or timezone.localdate(), timezone.localdate())
+        for supplier_key in award.supplier_keys:
+            key = f"{award.id}:{supplier_key}"
+            if self.mapped(facts.ocid, "linkage", key):
+                self.counts["awards already imported"] += 1
+                continue
+            supplier_org = self.organisation(facts, supplier_key)
+            if supplier_org is None or supplier_org.kind != Organisation.Kind.SME:
+                continue
+            profile = get_or_create_profile(organisation=supplier_org)
+            linkage, created = linkage_services.create_linkage(
+                actor=None,
+                buyer=buyer,
+                supplier=profile,
+                requirement=requirement,
+                category=categories[0] if categories else None,
+                source=Linkage.Source.IMPORT,
+                stage=Stage.CONTACTED if share is not None else Stage.FIRST_TRANSACTION,
+                at=timezone.make_aware(dt.datetime.combine(day, dt.time(12))),
+                system=True,
+                note=f"OCDS {facts.ocid} award {award.id}",
+            )
+            if share is not None and self.valid_currency(award.currency):  # a second award to the pair is a follow-up
+                linkage_services.record_transaction(
+                    actor=None,
+                    linkage=linkage,
+                    date=day,
+                    value=share.quantize(Decimal("0.01")),
+                    currency=award.currency,
+                    description=award.title[:255],
+                    system=True,
+                )
+                self.counts["first transactions"] += 1
+            elif share is not None:
+                self.counts["award values without a currency"] += 1
+            self.remember(facts.ocid, "linkage", key, linkage.pk)
+            self.counts["linkages created" if created else "linkages matched"] += 1
+            for category in categories:
+                description = award.title or category.name_en
+                if not Capability.objects.filter(profile=profile, category=category).exists():
+                    Capability.objects.create(
+                        profile=profile,
+                        category=category,
+                        description=description[:2000],
+                        language="es",
+                        keywords=[],
+                    )
+
+    def payments(self, facts: ReleaseFacts) -> None:
+        linkages_by_award = defaultdict(list)
+        for award in facts.awards:
+            for supplier_key in award.supplier_keys:
+                linkage_id = self.mapped(facts.ocid, "linkage", f"{award.id}:{supplier_key}")
+                if linkage_id:
+                    linkages_by_award[award.id].append(linkage_id)
+        for payment in facts.payments:
+            if self.mapped(facts.ocid, "payment", payment.id):
+                continue
+            targets = linkages_by_award.get(payment.award_id) or (
+                next(iter(linkages_by_award.values())) if len(linkages_by_award) == 1 else []
+            )
+            if (
+                not targets
+                or payment.value is None
+                or payment.date is None
+                or not self.valid_currency(payment.currency)
+            ):
+                self.counts["payments skipped (no award, value, date or currency)"] += 1
+                continue
+            linkage = Linkage.objects.get(pk=targets[0])
+            record = linkage_services.record_transaction(
+                actor=None,
+                linkage=linkage,
+                date=min(payment.date, timezone.localdate()),
+                value=payment.value.quantize(Decimal("0.01")),
+                currency=payment.currency,
+                description=f"OCDS {facts.ocid} payment",
+                system=True,
+            )
+            self.remember(facts.ocid, "payment", payment.id, record.pk)
+            self.counts["follow-up transactions" if record.kind == "follow_up" else "first transactions"] += 1
+
+    @staticmethod
+    def valid_currency(code: str) -> bool:
+        return bool(code) and pycountry.currencies.get(alpha_3=code) is not None
+
+
+def _digest(releases: list[dict]) -> str:
+    return hashlib.sha256(json.dumps(releases, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def import_file(
+    *, path: Path | str, default_country: str = "", progress: Callable[[int, int], None] | None = None
+) -> ImportReport:
+    """Import one OCDS file in one transaction; a broken file is rejected whole with one clear message."""
+    path = Path(path)
+    report = ImportReport(file=path.name)
+    try:
+        sources = read_releases(path)
+    except OcdsFileError as error:
+        report.rejected = str(error)
+        return report
+    report.releases = len(sources)
+    grouped: dict[str, list] = defaultdict(list)
+    for source in sources:
+        try:
+            facts = extract(source.release, default_country=default_country.upper())
+        except (TypeError, AttributeError, ValueError, KeyError) as exc:
+            report.rejected = f"{path.name}: {source.path}: unexpected structure ({exc})"
+            return report
+        grouped[facts.ocid].append((source, facts))
+    try:
+        with transaction.atomic():
+            importer = _Importer(report.counts)
+            done = 0
+            for ocid, items in grouped.items():
+                items.sort(key=lambda item: item[1].date or dt.date.min)
+                digest = _digest([source.release for source, _facts in items])
+                latest = max((facts.date for _source, facts in items if facts.date), default=None)
+                seen = ImportedRecord.objects.filter(ocid=ocid)
+                newest = max((d for d in seen.values_list("latest_release_date", flat=True) if d), default=None)
+                if seen.filter(digest=digest).exists():
+                    report.counts["processes unchanged"] += 1
+                elif latest and newest and latest < newest:
+                    report.counts["processes older than imported"] += 1
+                else:
+                    for source, facts in items:
+                        try:
+                            importer.apply(facts)
+                        except _Rejected as rejection:
+                            raise _Rejected(f"{path.name}: {source.path}: {rejection}") from rejection
+                        except ValidationError as error:
+                            raise _Rejected(f"{path.name}: {source.path}: {'; '.join(error.messages)}") from error
+                    ImportedRecord.objects.create(ocid=ocid, digest=digest, latest_release_date=latest)
+                    report.counts["processes imported"] += 1
+                done += len(items)
+                if progress:
+                    progress(done, len(sources))
+    except _Rejected as rejection:
+        report.rejected = str(rejection)
+        report.counts.clear()
+    return report
