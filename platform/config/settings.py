@@ -173,6 +173,8 @@ CACHES = {
 MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=50)
 MATCHING_STATE_DIR = env.path("MATCHING_STATE_DIR", default=ROOT_DIR / "var" / "matching")
 MATCHING_REMATCH_DEBOUNCE_SECONDS = env.int("MATCHING_REMATCH_DEBOUNCE_SECONDS", default=60)
+# OCDS files uploaded through the API or the page are refused above this size (the command line has no limit).
+OCDS_UPLOAD_MAX_BYTES = env.int("OCDS_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
 # A linkage with no stage change or transaction for this many days is marked dormant by the nightly task.
 LINKAGE_DORMANT_AFTER_DAYS = env.int("LINKAGE_DORMANT_AFTER_DAYS", default=180)
 

@@ -9,6 +9,7 @@ import accounts.urls
 import buyers.urls
 import development.urls
 import events.urls
+import interchange.urls
 import linkages.urls
 import matching.urls
 import notifications.urls
@@ -29,6 +30,7 @@ api_v1 = [
     *development.urls.api_urlpatterns,
     *reporting.urls.api_urlpatterns,
     *notifications.urls.api_urlpatterns,
+    *interchange.urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -50,6 +52,7 @@ urlpatterns += i18n_patterns(
     path("programmes/", include(development.urls)),
     path("dashboard/", include(reporting.urls)),
     path("notifications/", include(notifications.urls)),
+    path("imports/", include(interchange.urls)),
     path("taxonomy/", include(taxonomy.urls)),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

@@ -10,6 +10,8 @@ of any scheme become categories (scheme, code, description): CPV codes join the 
 import datetime as dt
 import hashlib
 import json
+import logging
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,11 +19,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pycountry
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
+from accounts.permissions import is_agency_staff
 from buyers.models import Requirement
 from linkages import services as linkage_services
 from linkages.models import Linkage, Stage
@@ -41,8 +47,10 @@ from .extract import (
     extract,
     normalised_name,
 )
-from .models import ExternalIdentifier, ImportedObject, ImportedRecord
+from .models import ExternalIdentifier, ImportedObject, ImportedRecord, ImportRun
 from .reader import OcdsFileError, read_releases
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -87,9 +95,37 @@ def _category(classification: Classification) -> Category:
 
 
 class _Importer:
-    def __init__(self, counts: Counter):
+    """Imports the releases of one file; caches what it looked up so each release costs a few queries."""
+
+    def __init__(self, counts: Counter, ocids: list[str]):
         self.counts = counts
         self.organisations: dict[str, Organisation] = {}
+        self.profiles: dict[int, object] = {}
+        self.categories: dict[Classification, Category] = {}
+        self.capabilities: set[tuple[int, int]] = set()
+        self.objects: dict[tuple[str, str, str], int] = {
+            (ocid, kind, key): object_id
+            for ocid, kind, key, object_id in ImportedObject.objects.filter(ocid__in=ocids).values_list(
+                "ocid", "kind", "key", "object_id"
+            )
+        }
+        self.new_objects: dict[tuple[str, str, str], int] = {}
+
+    def category(self, classification: Classification) -> Category:
+        if classification not in self.categories:
+            self.categories[classification] = _category(classification)
+        return self.categories[classification]
+
+    def profile(self, organisation: Organisation):
+        if organisation.pk not in self.profiles:
+            self.profiles[organisation.pk] = get_or_create_profile(organisation=organisation)
+        return self.profiles[organisation.pk]
+
+    def save_objects(self) -> None:
+        ImportedObject.objects.bulk_create(
+            [ImportedObject(ocid=o, kind=k, key=key, object_id=i) for (o, k, key), i in self.new_objects.items()],
+            batch_size=2000,
+        )
 
     # -- organisations -------------------------------------------------------------------------------------------
 
@@ -125,7 +161,7 @@ class _Importer:
             )
             self.counts["organisations created"] += 1
             if kind == Organisation.Kind.SME:
-                profile = get_or_create_profile(organisation=organisation)
+                profile = self.profile(organisation)
                 profile.published = True  # imported suppliers are ranked at once; agency staff verify them later
                 profile.save(update_fields=["published", "updated_at"])
         for candidate in keys:
@@ -135,17 +171,12 @@ class _Importer:
 
     # -- mapping ---------------------------------------------------------------------------------------------------
 
-    @staticmethod
-    def mapped(ocid: str, kind: str, key: str) -> int | None:
-        return (
-            ImportedObject.objects.filter(ocid=ocid, kind=kind, key=key[:255])
-            .values_list("object_id", flat=True)
-            .first()
-        )
+    def mapped(self, ocid: str, kind: str, key: str) -> int | None:
+        return self.objects.get((ocid, kind, key[:255]))
 
-    @staticmethod
-    def remember(ocid: str, kind: str, key: str, object_id: int) -> None:
-        ImportedObject.objects.update_or_create(ocid=ocid, kind=kind, key=key[:255], defaults={"object_id": object_id})
+    def remember(self, ocid: str, kind: str, key: str, object_id: int) -> None:
+        self.objects[(ocid, kind, key[:255])] = object_id
+        self.new_objects[(ocid, kind, key[:255])] = object_id
 
     # -- one release -------------------------------------------------------------------------------------------
 
@@ -199,7 +230,7 @@ class _Importer:
             )
             self.remember(facts.ocid, "requirement", "tender", requirement.pk)
             self.counts["requirements created"] += 1
-        requirement.categories.set([_category(c) for c in tender.classifications])
+        requirement.categories.set([self.category(c) for c in tender.classifications])
         matching_services.request_match_run(requirement=requirement, trigger=MatchRun.Trigger.COMMAND)
         return requirement
 
@@ -207,7 +238,7 @@ class _Importer:
         if buyer is None:
             self.counts["awards skipped (no buyer)"] += 1
             return
-        categories = [_category(c) for c in award.classifications]
+        categories = [self.category(c) for c in award.classifications]
         share = award.value / len(award.supplier_keys) if award.value is not None else None
         day = min(award.date or facts.date or timezone.localdate(), timezone.localdate())
         for supplier_key in award.supplier_keys:
@@ -218,7 +249,7 @@ class _Importer:
             supplier_org = self.organisation(facts, supplier_key)
             if supplier_org is None or supplier_org.kind != Organisation.Kind.SME:
                 continue
-            profile = get_or_create_profile(organisation=supplier_org)
+            profile = self.profile(supplier_org)
             linkage, created = linkage_services.create_linkage(
                 actor=None,
                 buyer=buyer,
@@ -322,15 +353,23 @@ def import_file(
         grouped[facts.ocid].append((source, facts))
     try:
         with transaction.atomic():
-            importer = _Importer(report.counts)
+            importer = _Importer(report.counts, list(grouped))
+            seen_digests: dict[str, set[str]] = defaultdict(set)
+            newest_by_ocid: dict[str, dt.date] = {}
+            for ocid, digest, day in ImportedRecord.objects.filter(ocid__in=list(grouped)).values_list(
+                "ocid", "digest", "latest_release_date"
+            ):
+                seen_digests[ocid].add(digest)
+                if day and (ocid not in newest_by_ocid or day > newest_by_ocid[ocid]):
+                    newest_by_ocid[ocid] = day
+            records = []
             done = 0
             for ocid, items in grouped.items():
                 items.sort(key=lambda item: item[1].date or dt.date.min)
                 digest = _digest([source.release for source, _facts in items])
                 latest = max((facts.date for _source, facts in items if facts.date), default=None)
-                seen = ImportedRecord.objects.filter(ocid=ocid)
-                newest = max((d for d in seen.values_list("latest_release_date", flat=True) if d), default=None)
-                if seen.filter(digest=digest).exists():
+                newest = newest_by_ocid.get(ocid)
+                if digest in seen_digests[ocid]:
                     report.counts["processes unchanged"] += 1
                 elif latest and newest and latest < newest:
                     report.counts["processes older than imported"] += 1
@@ -342,12 +381,73 @@ def import_file(
                             raise _Rejected(f"{path.name}: {source.path}: {rejection}") from rejection
                         except ValidationError as error:
                             raise _Rejected(f"{path.name}: {source.path}: {'; '.join(error.messages)}") from error
-                    ImportedRecord.objects.create(ocid=ocid, digest=digest, latest_release_date=latest)
+                    records.append(ImportedRecord(ocid=ocid, digest=digest, latest_release_date=latest))
                     report.counts["processes imported"] += 1
                 done += len(items)
                 if progress:
                     progress(done, len(sources))
+            importer.save_objects()
+            ImportedRecord.objects.bulk_create(records, batch_size=2000)
     except _Rejected as rejection:
         report.rejected = str(rejection)
         report.counts.clear()
     return report
+
+
+# -- uploads through the API and the page: stored, then imported by a worker ------------------------------------------
+
+UPLOAD_DIR = "ocds-imports"
+
+
+def queue_upload(*, actor, uploaded_file, default_country: str = "") -> ImportRun:
+    """Store an uploaded file and queue its import; agency staff only."""
+    if not is_agency_staff(actor):
+        raise PermissionDenied(_("Only agency staff import open procurement data."))
+    if uploaded_file.size > settings.OCDS_UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            {"file": [_("The file is larger than %(mb)s MB.") % {"mb": settings.OCDS_UPLOAD_MAX_BYTES // 2**20}]}
+        )
+    country = (default_country or "").strip().upper()
+    if country and not pycountry.countries.get(alpha_2=country):
+        raise ValidationError({"default_country": [_("“%(code)s” is not a country code.") % {"code": country}]})
+    name = Path(uploaded_file.name).name[:200]
+    stored = default_storage.save(f"{UPLOAD_DIR}/{uuid.uuid4().hex}-{name}", uploaded_file)
+    with transaction.atomic():
+        run = ImportRun.objects.create(file_name=name, stored_path=stored, created_by=actor, default_country=country)
+        transaction.on_commit(lambda: _enqueue_import(run.pk))
+    return run
+
+
+def _enqueue_import(run_id: int) -> None:
+    from .tasks import import_ocds_run  # tasks import services
+
+    try:
+        import_ocds_run.apply_async(args=[run_id])
+    except Exception:
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            raise
+        logger.exception("interchange: could not queue import %s", run_id)
+
+
+def execute_import_run(*, run_id: int) -> ImportRun | None:
+    run = ImportRun.objects.filter(pk=run_id).first()
+    if run is None or run.status in (ImportRun.Status.SUCCEEDED, ImportRun.Status.REJECTED):
+        return run
+    ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.RUNNING)
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % 200 == 0:
+            ImportRun.objects.filter(pk=run_id).update(processed=done, total=total)
+
+    report = import_file(
+        path=default_storage.path(run.stored_path), default_country=run.default_country, progress=progress
+    )
+    run.refresh_from_db()
+    run.status = ImportRun.Status.REJECTED if report.rejected else ImportRun.Status.SUCCEEDED
+    run.error = report.rejected.replace(Path(run.stored_path).name, run.file_name)  # the name the user uploaded
+    run.counts = dict(report.counts)
+    run.total = run.total or report.releases
+    run.processed = run.total if report.ok else run.processed
+    run.finished_at = timezone.now()
+    run.save()
+    return run
