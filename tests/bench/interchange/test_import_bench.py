@@ -25,11 +25,14 @@ def test_import_throughput(tmp_path, monkeypatch):
     again = time.perf_counter()
     import_file(path=paths[0])
     reimport = time.perf_counter() - again
-    print(f"\n{'OCDS import':<48}{'result':>20}")
-    print(f"{'releases in ' + str(FILES) + ' JSON Lines .gz files':<48}{RELEASES:>20,}")
-    print(f"{'total time':<48}{elapsed:>19.1f}s")
-    print(f"{'releases per second':<48}{RELEASES / elapsed:>20,.0f}")
-    print(
-        f"{'linkages / transactions / open requirements':<48}{Linkage.objects.count():>8,} / {Transaction.objects.count():,} / {Requirement.objects.count():,}"
-    )
-    print(f"{'re-importing one file (nothing changes)':<48}{reimport:>19.1f}s")
+    counts = f"{Linkage.objects.count():,} / {Transaction.objects.count():,} / {Requirement.objects.count():,}"
+    rows = [
+        (f"releases in {FILES} JSON Lines .gz files", f"{RELEASES:,}"),
+        ("total time", f"{elapsed:.1f} s"),
+        ("releases per second", f"{RELEASES / elapsed:,.0f}"),
+        ("linkages / transactions / open requirements", counts),
+        ("re-importing one file (nothing changes)", f"{reimport:.1f} s"),
+    ]
+    print(f"\n{'OCDS import':<48}{'result':>24}")
+    for name, value in rows:
+        print(f"{name:<48}{value:>24}")
