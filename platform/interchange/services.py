@@ -30,10 +30,10 @@ from accounts.models import Organisation
 from accounts.permissions import is_agency_staff
 from buyers.models import Requirement
 from linkages import services as linkage_services
-from linkages.models import Linkage, Stage
+from linkages.models import Linkage
 from matching import services as matching_services
 from matching.models import MatchRun
-from suppliers.models import Capability
+from suppliers.models import Capability, SupplierProfile
 from suppliers.services import get_or_create_profile
 from taxonomy.models import Category
 
@@ -101,7 +101,8 @@ class _Importer:
         self.counts = counts
         self.organisations: dict[str, Organisation] = {}
         self.profiles: dict[int, object] = {}
-        self.categories: dict[Classification, Category] = {}
+        self.categories: dict[tuple[str, str], Category] = {}
+        self.known: dict[str, Organisation] = {}
         self.capabilities: set[tuple[int, int]] = set()
         self.objects: dict[tuple[str, str, str], int] = {
             (ocid, kind, key): object_id
@@ -110,11 +111,30 @@ class _Importer:
             )
         }
         self.new_objects: dict[tuple[str, str, str], int] = {}
+        self.deals: list[linkage_services.ImportedDeal] = []
+        self.pending_awards: dict[tuple[str, str], tuple] = {}
+        self.pending_payments: dict[tuple[str, str], tuple] = {}
+        self.new_capabilities: list[tuple[int, Category, str]] = []
 
     def category(self, classification: Classification) -> Category:
-        if classification not in self.categories:
-            self.categories[classification] = _category(classification)
-        return self.categories[classification]
+        key = (classification.scheme, classification.code)  # descriptions vary from release to release
+        if key not in self.categories:
+            self.categories[key] = _category(classification)
+        return self.categories[key]
+
+    def preload_identifiers(self, facts_list: list[ReleaseFacts]) -> None:
+        """One query for every organisation the file's parties may already be."""
+        keys = set()
+        for facts in facts_list:
+            for key, party in facts.parties.items():
+                if not key.startswith("name:"):
+                    keys.add(key[:255])
+                for kind in (Organisation.Kind.MNC, Organisation.Kind.SME):
+                    keys.add(f"name:{kind}:{normalised_name(party.name)}"[:255])
+        self.known = {
+            e.key: e.organisation
+            for e in ExternalIdentifier.objects.filter(key__in=keys).select_related("organisation")
+        }
 
     def profile(self, organisation: Organisation):
         if organisation.pk not in self.profiles:
@@ -140,13 +160,9 @@ class _Importer:
         for candidate in keys:
             if candidate in self.organisations:
                 return self.organisations[candidate]
-        known = (
-            ExternalIdentifier.objects.filter(key__in=keys, organisation__kind=kind)
-            .select_related("organisation")
-            .first()
-        )
+        known = next((self.known[k] for k in keys if k in self.known and self.known[k].kind == kind), None)
         if known:
-            organisation = known.organisation
+            organisation = known
             self.counts["organisations matched"] += 1
         else:
             if not party.country:
@@ -165,7 +181,9 @@ class _Importer:
                 profile.published = True  # imported suppliers are ranked at once; agency staff verify them later
                 profile.save(update_fields=["published", "updated_at"])
         for candidate in keys:
-            ExternalIdentifier.objects.get_or_create(key=candidate[:255], defaults={"organisation": organisation})
+            if candidate[:255] not in self.known:
+                ExternalIdentifier.objects.get_or_create(key=candidate[:255], defaults={"organisation": organisation})
+                self.known[candidate[:255]] = organisation
             self.organisations[candidate] = organisation
         return organisation
 
@@ -235,71 +253,57 @@ class _Importer:
         return requirement
 
     def award(self, facts: ReleaseFacts, buyer: Organisation | None, award: Award, requirement) -> None:
+        """Queue the award's deals; ``flush`` records them all at the end of the file."""
         if buyer is None:
             self.counts["awards skipped (no buyer)"] += 1
             return
         categories = [self.category(c) for c in award.classifications]
         share = award.value / len(award.supplier_keys) if award.value is not None else None
+        if share is not None and not self.valid_currency(award.currency):
+            self.counts["award values without a currency"] += 1
+            share = None
         day = min(award.date or facts.date or timezone.localdate(), timezone.localdate())
         for supplier_key in award.supplier_keys:
             key = f"{award.id}:{supplier_key}"
-            if self.mapped(facts.ocid, "linkage", key):
+            if self.mapped(facts.ocid, "linkage", key) or (facts.ocid, key) in self.pending_awards:
                 self.counts["awards already imported"] += 1
                 continue
             supplier_org = self.organisation(facts, supplier_key)
             if supplier_org is None or supplier_org.kind != Organisation.Kind.SME:
                 continue
             profile = self.profile(supplier_org)
-            linkage, created = linkage_services.create_linkage(
-                actor=None,
-                buyer=buyer,
-                supplier=profile,
-                requirement=requirement,
-                category=categories[0] if categories else None,
-                source=Linkage.Source.IMPORT,
-                stage=Stage.CONTACTED if share is not None else Stage.FIRST_TRANSACTION,
-                at=timezone.make_aware(dt.datetime.combine(day, dt.time(12))),
-                system=True,
-                note=f"OCDS {facts.ocid} award {award.id}",
+            deal = linkage_services.ImportedDeal(
+                buyer_id=buyer.pk,
+                supplier_id=profile.pk,
+                requirement_id=requirement.pk if requirement else None,
+                category_id=categories[0].pk if categories else None,
+                date=day,
+                value=share.quantize(Decimal("0.01")) if share is not None else None,
+                currency=award.currency,
+                description=award.title,
             )
-            if share is not None and self.valid_currency(award.currency):  # a second award to the pair is a follow-up
-                linkage_services.record_transaction(
-                    actor=None,
-                    linkage=linkage,
-                    date=day,
-                    value=share.quantize(Decimal("0.01")),
-                    currency=award.currency,
-                    description=award.title[:255],
-                    system=True,
-                )
-                self.counts["first transactions"] += 1
-            elif share is not None:
-                self.counts["award values without a currency"] += 1
-            self.remember(facts.ocid, "linkage", key, linkage.pk)
-            self.counts["linkages created" if created else "linkages matched"] += 1
+            self.deals.append(deal)
+            self.pending_awards[(facts.ocid, key)] = deal.key
             for category in categories:
-                description = award.title or category.name_en
-                if not Capability.objects.filter(profile=profile, category=category).exists():
-                    Capability.objects.create(
-                        profile=profile,
-                        category=category,
-                        description=description[:2000],
-                        language="es",
-                        keywords=[],
-                    )
+                if (profile.pk, category.pk) not in self.capabilities:
+                    self.capabilities.add((profile.pk, category.pk))
+                    self.new_capabilities.append((profile.pk, category, award.title or category.name_en))
 
     def payments(self, facts: ReleaseFacts) -> None:
-        linkages_by_award = defaultdict(list)
+        keys_by_award: dict[str, list[tuple]] = defaultdict(list)
         for award in facts.awards:
             for supplier_key in award.supplier_keys:
-                linkage_id = self.mapped(facts.ocid, "linkage", f"{award.id}:{supplier_key}")
-                if linkage_id:
-                    linkages_by_award[award.id].append(linkage_id)
+                linkage_key = self.pending_awards.get((facts.ocid, f"{award.id}:{supplier_key}"))
+                if linkage_key is None:
+                    linkage_id = self.mapped(facts.ocid, "linkage", f"{award.id}:{supplier_key}")
+                    linkage_key = self.linkage_key(linkage_id) if linkage_id else None
+                if linkage_key:
+                    keys_by_award[award.id].append(linkage_key)
         for payment in facts.payments:
-            if self.mapped(facts.ocid, "payment", payment.id):
+            if self.mapped(facts.ocid, "payment", payment.id) or (facts.ocid, payment.id) in self.pending_payments:
                 continue
-            targets = linkages_by_award.get(payment.award_id) or (
-                next(iter(linkages_by_award.values())) if len(linkages_by_award) == 1 else []
+            targets = keys_by_award.get(payment.award_id) or (
+                next(iter(keys_by_award.values())) if len(keys_by_award) == 1 else []
             )
             if (
                 not targets
@@ -309,18 +313,51 @@ class _Importer:
             ):
                 self.counts["payments skipped (no award, value, date or currency)"] += 1
                 continue
-            linkage = Linkage.objects.get(pk=targets[0])
-            record = linkage_services.record_transaction(
-                actor=None,
-                linkage=linkage,
-                date=min(payment.date, timezone.localdate()),
-                value=payment.value.quantize(Decimal("0.01")),
-                currency=payment.currency,
-                description=f"OCDS {facts.ocid} payment",
-                system=True,
+            buyer_id, supplier_id, requirement_id = targets[0]
+            self.deals.append(
+                linkage_services.ImportedDeal(
+                    buyer_id=buyer_id,
+                    supplier_id=supplier_id,
+                    requirement_id=requirement_id,
+                    category_id=None,
+                    date=min(payment.date, timezone.localdate()),
+                    value=payment.value.quantize(Decimal("0.01")),
+                    currency=payment.currency,
+                    description=f"OCDS {facts.ocid} payment",
+                )
             )
-            self.remember(facts.ocid, "payment", payment.id, record.pk)
-            self.counts["follow-up transactions" if record.kind == "follow_up" else "first transactions"] += 1
+            self.pending_payments[(facts.ocid, payment.id)] = targets[0]
+
+    @staticmethod
+    def linkage_key(linkage_id: int) -> tuple | None:
+        row = Linkage.objects.filter(pk=linkage_id).values_list("buyer_id", "supplier_id", "requirement_id").first()
+        return tuple(row) if row else None
+
+    def flush(self) -> None:
+        """Record the file's awards and payments in bulk, then remember what each became."""
+        linkages, counts = linkage_services.import_history(deals=self.deals)
+        self.counts.update(counts)
+        for (ocid, key), linkage_key in self.pending_awards.items():
+            self.remember(ocid, "linkage", key, linkages[linkage_key].pk)
+        for (ocid, payment_id), linkage_key in self.pending_payments.items():
+            self.remember(ocid, "payment", payment_id, linkages[linkage_key].pk)
+        existing = set(
+            Capability.objects.filter(profile_id__in={p for p, _c, _d in self.new_capabilities}).values_list(
+                "profile_id", "category_id"
+            )
+        )
+        Capability.objects.bulk_create(
+            [
+                Capability(profile_id=p, category=c, description=d[:2000], language="es", keywords=[])
+                for p, c, d in self.new_capabilities
+                if (p, c.pk) not in existing
+            ],
+            batch_size=2000,
+        )
+        # The engine follows profiles' updated_at: touching them makes it pick up the new capabilities.
+        SupplierProfile.objects.filter(pk__in={p for p, _c, _d in self.new_capabilities}).update(
+            updated_at=timezone.now()
+        )
 
     @staticmethod
     def valid_currency(code: str) -> bool:
@@ -354,6 +391,7 @@ def import_file(
     try:
         with transaction.atomic():
             importer = _Importer(report.counts, list(grouped))
+            importer.preload_identifiers([facts for items in grouped.values() for _source, facts in items])
             seen_digests: dict[str, set[str]] = defaultdict(set)
             newest_by_ocid: dict[str, dt.date] = {}
             for ocid, digest, day in ImportedRecord.objects.filter(ocid__in=list(grouped)).values_list(
@@ -386,6 +424,7 @@ def import_file(
                 done += len(items)
                 if progress:
                     progress(done, len(sources))
+            importer.flush()
             importer.save_objects()
             ImportedRecord.objects.bulk_create(records, batch_size=2000)
     except _Rejected as rejection:

@@ -1,6 +1,8 @@
 """Every write about linkages and their transactions happens here."""
 
 import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -192,3 +194,120 @@ def mark_dormant_linkages(*, now: dt.datetime | None = None, after_days: int | N
         )
         count += 1
     return count
+
+
+@dataclass(frozen=True)
+class ImportedDeal:
+    """One award or payment from an import, to be recorded as back-dated history."""
+
+    buyer_id: int
+    supplier_id: int
+    requirement_id: int | None
+    category_id: int | None
+    date: dt.date
+    value: Decimal | None
+    currency: str
+    description: str = ""
+
+    @property
+    def key(self) -> tuple[int, int, int | None]:
+        return (self.buyer_id, self.supplier_id, self.requirement_id)
+
+
+@transaction.atomic
+def import_history(*, deals: list[ImportedDeal]) -> tuple[dict[tuple, Linkage], Counter]:
+    """Record imported history in bulk, in a few queries whatever its size.
+
+    Each (buyer, supplier, requirement) gets its linkage (created "contacted" on its first deal's day when new,
+    source import); its deals are recorded in date order: the first transaction it ever has is "first" and moves
+    it to first transaction, later ones are follow-ups that move it to repeat business; a deal without a value
+    still marks the first transaction stage. Back-dated: no signals are sent (history is not news).
+    """
+    counts: Counter = Counter()
+    if not deals:
+        return {}, counts
+    by_key: dict[tuple, list[ImportedDeal]] = defaultdict(list)
+    for deal in deals:
+        by_key[deal.key].append(deal)
+    existing = Linkage.objects.filter(
+        buyer_id__in={k[0] for k in by_key}, supplier_id__in={k[1] for k in by_key}
+    ).select_for_update()
+    linkages = {}
+    for linkage in existing:
+        key = (linkage.buyer_id, linkage.supplier_id, linkage.requirement_id)
+        if key in by_key:
+            linkages[key] = linkage
+    with_transactions = set(
+        Transaction.objects.filter(linkage__in=list(linkages.values())).values_list("linkage_id", flat=True).distinct()
+    )
+    # Work out each linkage's history in memory first, so new linkages are inserted in their final state and
+    # only linkages that already existed need an update.
+    plans = {}
+    for key, items in by_key.items():
+        linkage = linkages.get(key)
+        if linkage is None:
+            first = min(d.date for d in items)
+            at = timezone.make_aware(dt.datetime.combine(first, dt.time(12)))
+            linkage = Linkage(
+                buyer_id=key[0],
+                supplier_id=key[1],
+                requirement_id=key[2],
+                category_id=items[0].category_id,
+                source=Linkage.Source.IMPORT,
+                stage=Stage.CONTACTED,
+                stage_changed_at=at,
+                last_activity_at=at,
+                created_at=at,
+            )
+            changes = [("", Stage.CONTACTED, at)]
+        else:
+            changes = []
+        has_first = linkage.pk is not None and linkage.pk in with_transactions
+        records = []
+        for deal in sorted(items, key=lambda d: d.date):
+            at = timezone.make_aware(dt.datetime.combine(deal.date, dt.time(12)))
+            if deal.value is not None:
+                kind = Transaction.Kind.FOLLOW_UP if has_first else Transaction.Kind.FIRST
+                records.append((kind, deal))
+                counts["follow-up transactions" if has_first else "first transactions"] += 1
+                target = Stage.REPEAT_BUSINESS if has_first else Stage.FIRST_TRANSACTION
+                has_first = True
+            elif linkage.stage in (Stage.FIRST_TRANSACTION, Stage.REPEAT_BUSINESS):
+                target = linkage.stage
+            else:
+                target = Stage.FIRST_TRANSACTION
+            if linkage.stage != target:
+                changes.append((linkage.stage, target, at))
+                linkage.stage, linkage.stage_changed_at = target, at
+            linkage.last_activity_at = max(linkage.last_activity_at, at)
+        plans[key] = (linkage, changes, records)
+    fresh = [linkage for linkage, _changes, _records in plans.values() if linkage.pk is None]
+    Linkage.objects.bulk_create(fresh, batch_size=2000)
+    counts["linkages created"] += len(fresh)
+    touched = [linkage for key, (linkage, _c, _r) in plans.items() if key in linkages]
+    Linkage.objects.bulk_update(touched, ["stage", "stage_changed_at", "last_activity_at"], batch_size=1000)
+    LinkageStageChange.objects.bulk_create(
+        [
+            LinkageStageChange(linkage=linkage, from_stage=frm, to_stage=to, changed_at=at, note="OCDS import")
+            for linkage, changes, _records in plans.values()
+            for frm, to, at in changes
+        ],
+        batch_size=2000,
+    )
+    Transaction.objects.bulk_create(
+        [
+            Transaction(
+                linkage=linkage,
+                kind=kind,
+                date=deal.date,
+                value=deal.value,
+                currency=deal.currency,
+                description=deal.description[:255],
+            )
+            for linkage, _changes, records in plans.values()
+            for kind, deal in records
+        ],
+        batch_size=2000,
+    )
+    linkages = {key: linkage for key, (linkage, _c, _r) in plans.items()}
+    return {key: linkages[key] for key in by_key}, counts
