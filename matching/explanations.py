@@ -45,7 +45,7 @@ def localised_gap(gap: dict) -> dict:
         return gap
     try:
         message = str(template).format(**gap.get("params", {}))
-    except (KeyError, ValueError, IndexError):  # a translation that lost a placeholder must not break the page
+    except (KeyError, ValueError, IndexError):  # a translation that lost a {parameter} must not break the page
         logger.warning("matching: translation of gap %s does not fit its parameters", gap.get("code"))
         return gap
     return {**gap, "message": message}

@@ -115,7 +115,7 @@ def _char_vectorizer(min_df: int) -> TfidfVectorizer:
     )
 
 
-EMPTY_BASE_PLACEHOLDER = "enlace"
+EMPTY_BASE_STAND_IN = "enlace"
 
 
 class SupplierTextIndex:
@@ -156,8 +156,8 @@ class SupplierTextIndex:
             try:
                 vectorizer.fit(sample)
             except ValueError:
-                # No supplier yet, or none with a usable word: a placeholder vocabulary scores every text 0.
-                vectorizer.fit([EMPTY_BASE_PLACEHOLDER])
+                # No supplier yet, or none with a usable word: a one-word stand-in vocabulary scores every text 0.
+                vectorizer.fit([EMPTY_BASE_STAND_IN])
         # sklearn keeps every dropped term in stop_words_ "for introspection": pure weight in a saved index.
         for vectorizer in (self._word, self._char):
             vectorizer.stop_words_ = None

@@ -227,7 +227,7 @@ class _Importer:
             "title": (tender.title or facts.ocid)[:255],
             "specification": tender.description or tender.title or facts.ocid,
             "estimated_annual_value": tender.value if tender.value is not None and tender.value >= 0 else None,
-            "currency": tender.currency if pycountry.currencies.get(alpha_3=tender.currency or "XXX") else "USD",
+            "currency": tender.currency if self.valid_currency(tender.currency) else "USD",
             "delivery_country": buyer.country,
             "delivery_region": buyer.region,
             "delivery_city": buyer.city,

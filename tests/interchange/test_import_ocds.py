@@ -149,3 +149,17 @@ def test_the_command_reports_and_fails_on_a_rejected_file(tmp_path):
     assert "REJECTED empty.json: $: the file is empty" in err.getvalue()
     assert "1 file(s) imported, 1 rejected." in out.getvalue()
     assert Linkage.objects.count() == 1
+
+
+def test_a_tender_without_a_value_still_opens_a_requirement(tmp_path):
+    release = {
+        "ocid": "ocds-x-9",
+        "date": "2026-01-05T00:00:00Z",
+        "buyer": {"name": "Municipalidad", "address": {"countryName": "Costa Rica"}},
+        "tender": {"status": "active", "title": "Mantenimiento de aceras"},
+    }
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps(release))
+    assert import_file(path=path).ok
+    requirement = Requirement.objects.get()
+    assert (requirement.currency, requirement.estimated_annual_value, requirement.buyer.country) == ("USD", None, "CR")
