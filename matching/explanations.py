@@ -8,6 +8,7 @@ import logging
 
 from django.utils.translation import gettext_lazy as _
 
+from .engine import constraints as engine_constraints
 from .engine import gaps as engine_gaps
 
 logger = logging.getLogger(__name__)
@@ -39,20 +40,37 @@ GAP_MESSAGES = {
 }
 
 
-def localised_gap(gap: dict) -> dict:
+EXCLUSION_LABELS = {
+    engine_constraints.NOT_PUBLISHED: _("profile not published"),
+    engine_constraints.REJECTED: _("rejected by agency staff"),
+    engine_constraints.MISSING_MANDATORY_CERTIFICATION: _("no valid mandatory certificate on the needed-by date"),
+    engine_constraints.OUTSIDE_DELIVERY_COUNTRY: _("outside the delivery country"),
+    engine_constraints.OUTSIDE_DELIVERY_REGION: _("outside the delivery region"),
+    engine_constraints.OUTSIDE_CATEGORIES: _("no capability in the requirement's categories"),
+}
+
+
+def exclusion_rows(excluded_by_reason: dict) -> list[tuple[str, str, int]]:
+    return [(code, EXCLUSION_LABELS.get(code, code), count) for code, count in excluded_by_reason.items()]
+
+
+def localised_gap(gap: dict, standard_names: dict[str, str] | None = None) -> dict:
     template = GAP_MESSAGES.get(gap.get("code"))
     if template is None:
         return gap
+    params = dict(gap.get("params", {}))
+    if standard_names and params.get("standard") in standard_names:
+        params["standard"] = standard_names[params["standard"]]  # "ISO 9001", not its code "iso-9001"
     try:
-        message = str(template).format(**gap.get("params", {}))
+        message = str(template).format(**params)
     except (KeyError, ValueError, IndexError):  # a translation that lost a {parameter} must not break the page
         logger.warning("matching: translation of gap %s does not fit its parameters", gap.get("code"))
         return gap
     return {**gap, "message": message}
 
 
-def localised_gaps(gaps: list[dict]) -> list[dict]:
-    return [localised_gap(gap) for gap in gaps]
+def localised_gaps(gaps: list[dict], standard_names: dict[str, str] | None = None) -> list[dict]:
+    return [localised_gap(gap, standard_names) for gap in gaps]
 
 
 def component_rows(components: dict) -> list[dict]:

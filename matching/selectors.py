@@ -17,6 +17,7 @@ from buyers.models import Requirement
 from buyers.selectors import may_manage, open_requirements_for_supplier, requirements_visible_to
 from linkages import selectors as linkage_selectors
 from suppliers.models import Capability, Certification, SupplierProfile, VerificationStatus
+from taxonomy.models import CertificationStandard
 
 from .engine.documents import (
     TRANSACTION,
@@ -302,6 +303,10 @@ def matches_of(
 def linkage_stages(*, requirement: Requirement) -> dict[int, str]:
     """Supplier id → stage of the buyer's linkage that came from this requirement."""
     return dict(requirement.linkages.values_list("supplier_id", "stage"))
+
+
+def standard_names() -> dict[str, str]:
+    return dict(CertificationStandard.objects.values_list("code", "name"))
 
 
 def own_supplier_profile(*, user) -> SupplierProfile | None:

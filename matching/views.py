@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from suppliers.models import SupplierProfile
 
 from . import selectors, services
-from .explanations import component_rows, localised_gaps
+from .explanations import component_rows, exclusion_rows, localised_gaps
 from .forms import MatchFilterForm
 
 
@@ -40,11 +40,12 @@ def shortlist(request, pk):
     matches = selectors.matches_of(run=run, **form.selection()) if run else []
     page = Paginator(matches, 20).get_page(request.GET.get("page"))
     contacted = selectors.linkage_stages(requirement=requirement)
+    names = selectors.standard_names()
     rows = [
         {
             "match": match,
             "components": component_rows(match.components),
-            "gaps": localised_gaps(match.gaps),
+            "gaps": localised_gaps(match.gaps, names),
             "stage": contacted.get(match.supplier_id),
         }
         for match in page
@@ -59,6 +60,7 @@ def shortlist(request, pk):
             "run": run,
             "pending": latest if latest and not latest.finished else None,
             "failed": latest if latest and latest.status == latest.Status.FAILED else None,
+            "exclusions": exclusion_rows(run.excluded_by_reason) if run else [],
             "rows": rows,
             "page": page,
             "form": form,
@@ -124,13 +126,15 @@ def opportunities(request):
     if profile is None:
         raise PermissionDenied(_("Opportunities are for suppliers: your organisation has no supplier profile."))
     ranked = services.rank_opportunities(profile=profile)
+    names = selectors.standard_names()
     page = Paginator(ranked, 20).get_page(request.GET.get("page"))
     rows = [
         {
             "requirement": requirement,
             "fit": fit,
             "components": component_rows(fit["components"]),
-            "gaps": localised_gaps(fit["gaps"]),
+            "gaps": localised_gaps(fit["gaps"], names),
+            "exclusions": [label for _code, label, _n in exclusion_rows(dict.fromkeys(fit["excluded_because"], 1))],
         }
         for requirement, fit in page
     ]

@@ -40,7 +40,11 @@ def seed_events(*, today: dt.date) -> dict[str, int]:
             description="Reuniones uno a uno de 30 minutos entre empresas ancla y proveedores locales.",
         )
         counts["events"] += 1
-        buyers = list(Organisation.objects.filter(kind=Organisation.Kind.MNC).order_by("legal_name")[:6])
+        mncs = list(Organisation.objects.filter(kind=Organisation.Kind.MNC).order_by("legal_name"))
+        # The demo's main buyer account (Orthovia) takes part, so its agenda shows on the event page.
+        buyers = sorted(
+            set([o for o in mncs if o.legal_name.startswith("Orthovia")] + mncs[:5]), key=lambda o: o.legal_name
+        )
         smes = list(
             Organisation.objects.filter(kind=Organisation.Kind.SME, supplier_profile__published=True).order_by("pk")[
                 :24

@@ -163,3 +163,17 @@ def test_gap_messages_follow_the_pages_language(ranked, client):
     assert "No readiness diagnostic yet" in english
     assert "Aún sin diagnóstico de preparación" in spanish
     assert "No readiness diagnostic yet" not in spanish
+
+
+def test_the_page_names_exclusions_and_certificates_in_words(titanium, client):
+    standard = factories.CertificationStandardFactory(code="iso-13485", name="ISO 13485")
+    factories.RequiredCertificationFactory(requirement=titanium["requirement"], standard=standard, mandatory=True)
+    factories.CertificationFactory(profile=titanium["fit"], standard=standard)
+    optional = factories.CertificationStandardFactory(code="iso-9001", name="ISO 9001")
+    factories.RequiredCertificationFactory(requirement=titanium["requirement"], standard=optional, mandatory=False)
+    services.run_now(requirement=titanium["requirement"])
+    client.force_login(factories.AgencyStaffFactory())
+    page = client.get(f"/requirements/{titanium['requirement'].pk}/matches/").content.decode()
+    assert 'data-reason="missing_mandatory_certification"' in page
+    assert "no valid mandatory certificate on the needed-by date: 2" in page
+    assert "No valid ISO 9001 certificate (preferred)" in page
