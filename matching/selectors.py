@@ -154,10 +154,11 @@ def responsiveness() -> dict[int, float]:
 
 
 def requirement_record(requirement: Requirement) -> RequirementRecord:
-    categories = tuple(requirement.categories.values_list("scheme", "code"))
+    # .all() so a caller's prefetch_related serves these (opportunities, evaluation) instead of 2 queries each.
+    categories = tuple((c.scheme, c.code) for c in requirement.categories.all())
     certifications = tuple(
-        RequiredCertification(standard=code, mandatory=mandatory)
-        for code, mandatory in requirement.required_certifications.values_list("standard__code", "mandatory")
+        RequiredCertification(standard=rc.standard.code, mandatory=rc.mandatory)
+        for rc in requirement.required_certifications.all()
     )
     return RequirementRecord(
         requirement_id=requirement.pk,
@@ -179,7 +180,9 @@ def requirement_record(requirement: Requirement) -> RequirementRecord:
 
 
 def requirement_records(requirements: QuerySet[Requirement]) -> list[RequirementRecord]:
-    return [requirement_record(r) for r in requirements]
+    return [
+        requirement_record(r) for r in requirements.prefetch_related("categories", "required_certifications__standard")
+    ]
 
 
 def history_events() -> list[HistoryEvent]:

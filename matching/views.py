@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.redirects import redirect_within_site
 from suppliers.models import SupplierProfile
 
 from . import selectors, services
@@ -113,11 +113,8 @@ def contact(request, pk, supplier_pk):
 
 
 def _back(request, pk):
-    """Back to the page the button was on (same site only), else the shortlist."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect("matching:shortlist", pk=pk)
+    """Back to the page the button was on, else the shortlist."""
+    return redirect_within_site(request, request.POST.get("next", ""), "matching:shortlist", pk=pk)
 
 
 @login_required

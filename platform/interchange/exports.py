@@ -27,11 +27,17 @@ def matches_lines(*, ocids: list[str] | None = None, top: int = 10) -> Iterator[
         run = matching_selectors.latest_finished_run(requirement=requirement)
         if run is None:
             run = matching_services.run_now(requirement=requirement)  # every listed requirement gets a finished run
-        matches = run.matches.select_related("supplier__organisation").order_by("rank")[:top]
+        matches = list(
+            run.matches.select_related("supplier__organisation")
+            .prefetch_related("supplier__organisation__external_identifiers")
+            .order_by("rank")[:top]
+        )
         identifiers = {}
         for match in matches:
-            external = match.supplier.organisation.external_identifiers.exclude(key__startswith="name:").first()
-            identifiers[match.supplier_id] = external.key if external else (match.supplier.organisation.tax_id or None)
+            keys = sorted(
+                e.key for e in match.supplier.organisation.external_identifiers.all() if not e.key.startswith("name:")
+            )
+            identifiers[match.supplier_id] = keys[0] if keys else (match.supplier.organisation.tax_id or None)
         yield {
             "ocid": ocid_of.get(requirement.pk),
             "requirement": requirement.pk,

@@ -6,12 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.forms import add_service_errors
 from accounts.permissions import is_agency_staff
+from accounts.redirects import redirect_within_site
 
 from . import selectors, services
 from .forms import LinkageFilterForm, MoveForm, TransactionForm
@@ -62,10 +62,7 @@ def linkage_detail(request, pk):
 
 
 def _back(request, linkage):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect("linkages:detail", pk=linkage.pk)
+    return redirect_within_site(request, request.POST.get("next", ""), "linkages:detail", pk=linkage.pk)
 
 
 @login_required

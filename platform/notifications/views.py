@@ -2,8 +2,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from accounts.redirects import redirect_within_site
 
 from . import selectors, services
 
@@ -22,9 +23,7 @@ def read(request, pk):
         raise Http404
     services.mark_read(user=request.user, notification=notification)
     target = notification.url if request.POST.get("open") else ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect("notifications:inbox")
+    return redirect_within_site(request, target, "notifications:inbox")
 
 
 @login_required

@@ -177,3 +177,21 @@ def test_the_page_names_exclusions_and_certificates_in_words(titanium, client):
     assert 'data-reason="missing_mandatory_certification"' in page
     assert "no valid mandatory certificate on the needed-by date: 2" in page
     assert "No valid ISO 9001 certificate (preferred)" in page
+
+
+def test_opportunities_cost_the_same_queries_for_three_or_thirty_requirements(ranked, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    owner = client_for(_member(ranked["fit"].organisation, "owner"))
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert owner.get("/api/v1/suppliers/me/opportunities/").status_code == 200
+        return len(captured)
+
+    few = queries()
+    category = ranked["requirement"].categories.get()
+    for requirement in factories.RequirementFactory.create_batch(27):
+        requirement.categories.set([category])
+    assert queries() <= few + 2
