@@ -151,6 +151,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE = {
     "train-ranker-nightly": {"task": "matching.train_ranker", "schedule": crontab(hour=2, minute=30)},
     "requeue-stalled-match-runs": {"task": "matching.requeue_stalled_runs", "schedule": 300.0},
+    "requeue-stalled-imports": {"task": "interchange.requeue_stalled_imports", "schedule": 300.0},
     "mark-dormant-linkages": {"task": "linkages.mark_dormant_linkages", "schedule": crontab(hour=3, minute=0)},
     "scan-expiring-certifications": {
         "task": "notifications.scan_expiring_certifications",
@@ -175,6 +176,12 @@ MATCHING_STATE_DIR = env.path("MATCHING_STATE_DIR", default=ROOT_DIR / "var" / "
 MATCHING_REMATCH_DEBOUNCE_SECONDS = env.int("MATCHING_REMATCH_DEBOUNCE_SECONDS", default=60)
 # OCDS files uploaded through the API or the page are refused above this size (the command line has no limit).
 OCDS_UPLOAD_MAX_BYTES = env.int("OCDS_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
+# OCDS exports: the ocid prefix registered with the Open Contracting Partnership for this platform's own processes
+# (imported processes keep their publisher's ocid), and who publishes them under which licence.
+OCDS_OCID_PREFIX = env.str("OCDS_OCID_PREFIX", default="ocds-enlace")
+OCDS_PUBLISHER_NAME = env.str("OCDS_PUBLISHER_NAME", default="Enlace")
+OCDS_PUBLISHER_URI = env.str("OCDS_PUBLISHER_URI", default=env.str("SITE_URL", default="http://127.0.0.1:8000"))
+OCDS_LICENSE = env.str("OCDS_LICENSE", default="")
 # A linkage with no stage change or transaction for this many days is marked dormant by the nightly task.
 LINKAGE_DORMANT_AFTER_DAYS = env.int("LINKAGE_DORMANT_AFTER_DAYS", default=180)
 

@@ -1,9 +1,11 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from . import selectors, services
+from . import ocds_export, selectors, services
 from .models import ImportRun
 
 
@@ -23,6 +25,9 @@ class ImportRunSerializer(serializers.ModelSerializer):
             "finished_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        return super().to_representation(selectors.with_live_progress(instance))
 
 
 class UploadSerializer(serializers.Serializer):
@@ -51,3 +56,57 @@ class ImportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         )
         run.refresh_from_db()
         return Response(ImportRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ReleasesQuerySerializer(serializers.Serializer):
+    page = serializers.IntegerField(required=False, min_value=1, default=1)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=100)
+    ocid = serializers.ListField(child=serializers.CharField(max_length=255), required=False, default=list)
+    since = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, help_text="only processes changed since then"
+    )
+
+
+class OcdsReleasesView(APIView):
+    """The platform as an OCDS 1.1 release package: one compiled release per contracting process you may see.
+
+    Agency staff see every process; a buyer's team sees its own requirements and linkages; a supplier sees public
+    open requirements, those it was invited to and its own linkages. Pages follow the OCDS convention: the
+    package's ``links.next`` and ``links.prev``.
+    """
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[ReleasesQuerySerializer],
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="an OCDS 1.1 release package")},
+    )
+    def get(self, request):
+        query = ReleasesQuerySerializer(
+            data={**request.query_params.dict(), "ocid": request.query_params.getlist("ocid")}
+        )
+        query.is_valid(raise_exception=True)
+        page, size = query.validated_data["page"], query.validated_data["page_size"]
+        found = ocds_export.processes(
+            ocds_export.scope_for(user=request.user),
+            ocids=query.validated_data["ocid"],
+            since=query.validated_data["since"],
+        )
+        batch = found[(page - 1) * size : page * size]
+        package = ocds_export.release_package(
+            releases=list(ocds_export.releases(batch)), uri=request.build_absolute_uri()
+        )
+        links = {}
+        if page * size < len(found):
+            links["next"] = _page_url(request, page + 1)
+        if page > 1:
+            links["prev"] = _page_url(request, page - 1)
+        if links:
+            package["links"] = links
+        return Response(package)
+
+
+def _page_url(request, page: int) -> str:
+    params = request.query_params.copy()
+    params["page"] = str(page)
+    return request.build_absolute_uri(request.path) + "?" + params.urlencode()

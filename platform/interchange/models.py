@@ -11,6 +11,7 @@ class ImportRun(models.Model):
         RUNNING = "running", _("Running")
         SUCCEEDED = "succeeded", _("Imported")
         REJECTED = "rejected", _("Rejected")
+        FAILED = "failed", _("Failed")
 
     file_name = models.CharField(max_length=255)
     stored_path = models.CharField(max_length=500, blank=True)
@@ -23,6 +24,10 @@ class ImportRun(models.Model):
     total = models.PositiveIntegerField(default=0)
     counts = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # A run is a row before it is a message: beat sends again a run nobody picked up (broker down) or whose worker
+    # stopped answering (heartbeat), and gives up after a few attempts.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -55,6 +60,9 @@ class ExternalIdentifier(models.Model):
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.CASCADE, related_name="external_identifiers"
     )
+    # The publisher's identifier as given (empty for a name key), so exports can say it back as scheme and id.
+    scheme = models.CharField(max_length=255, blank=True)
+    identifier = models.CharField(max_length=255, blank=True)
 
     def __str__(self) -> str:
         return self.key

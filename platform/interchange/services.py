@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,6 +49,7 @@ from .extract import (
     normalised_name,
 )
 from .models import ExternalIdentifier, ImportedObject, ImportedRecord, ImportRun
+from .progress import SILENT_WORKER, live_progress, report_progress
 from .reader import OcdsFileError, read_releases
 
 logger = logging.getLogger(__name__)
@@ -182,7 +184,15 @@ class _Importer:
                 profile.save(update_fields=["published", "updated_at"])
         for candidate in keys:
             if candidate[:255] not in self.known:
-                ExternalIdentifier.objects.get_or_create(key=candidate[:255], defaults={"organisation": organisation})
+                given = candidate == key
+                ExternalIdentifier.objects.get_or_create(
+                    key=candidate[:255],
+                    defaults={
+                        "organisation": organisation,
+                        "scheme": party.scheme[:255] if given else "",
+                        "identifier": party.identifier[:255] if given else "",
+                    },
+                )
                 self.known[candidate[:255]] = organisation
             self.organisations[candidate] = organisation
         return organisation
@@ -203,7 +213,14 @@ class _Importer:
         requirement = self.requirement(facts, buyer)
         for award in facts.awards:
             self.award(facts, buyer, award, requirement)
-        if facts.awards and requirement is not None and requirement.status != Requirement.Status.AWARDED:
+        # Awards close the requirement, unless the release itself says its tender is still open (lots, frameworks).
+        tender_still_open = facts.tender is not None and facts.tender.status in OPEN_TENDER
+        if (
+            facts.awards
+            and requirement is not None
+            and not tender_still_open
+            and requirement.status != Requirement.Status.AWARDED
+        ):
             requirement.status = Requirement.Status.AWARDED
             requirement.closed_at = requirement.closed_at or timezone.now()
             requirement.save(update_fields=["status", "closed_at", "updated_at"])
@@ -468,18 +485,28 @@ def _enqueue_import(run_id: int) -> None:
         logger.exception("interchange: could not queue import %s", run_id)
 
 
-def execute_import_run(*, run_id: int) -> ImportRun | None:
-    run = ImportRun.objects.filter(pk=run_id).first()
-    if run is None or run.status in (ImportRun.Status.SUCCEEDED, ImportRun.Status.REJECTED):
-        return run
-    ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.RUNNING)
+MAX_IMPORT_ATTEMPTS = 3
 
-    def progress(done: int, total: int) -> None:
+
+def execute_import_run(*, run_id: int) -> ImportRun | None:
+    """Import an uploaded file once, whatever the number of messages about it (a re-sent one, a redelivered one)."""
+    now = timezone.now()
+    claimable = Q(status=ImportRun.Status.QUEUED) | Q(
+        status=ImportRun.Status.RUNNING, heartbeat_at__lt=now - SILENT_WORKER
+    )
+    claimed = ImportRun.objects.filter(claimable, pk=run_id).update(
+        status=ImportRun.Status.RUNNING, attempts=F("attempts") + 1, heartbeat_at=now
+    )
+    run = ImportRun.objects.filter(pk=run_id).first()
+    if not claimed:
+        return run  # finished, or another worker is on it
+
+    def on_progress(done: int, total: int) -> None:
         if done == total or done % 200 == 0:
-            ImportRun.objects.filter(pk=run_id).update(processed=done, total=total)
+            report_progress(run_id=run_id, done=done, total=total)
 
     report = import_file(
-        path=default_storage.path(run.stored_path), default_country=run.default_country, progress=progress
+        path=default_storage.path(run.stored_path), default_country=run.default_country, progress=on_progress
     )
     run.refresh_from_db()
     run.status = ImportRun.Status.REJECTED if report.rejected else ImportRun.Status.SUCCEEDED
@@ -490,3 +517,30 @@ def execute_import_run(*, run_id: int) -> ImportRun | None:
     run.finished_at = timezone.now()
     run.save()
     return run
+
+
+def requeue_stalled_imports(*, queued_for: dt.timedelta = dt.timedelta(minutes=10)) -> int:
+    """Send again the imports nobody started (broker down when queued) or whose worker went silent (lost mid-file).
+
+    A file is imported in one transaction, so starting it again is safe: what a lost worker wrote was rolled back."""
+    now = timezone.now()
+    stalled = ImportRun.objects.filter(
+        Q(status=ImportRun.Status.QUEUED, created_at__lt=now - queued_for)
+        | Q(status=ImportRun.Status.RUNNING, heartbeat_at__lt=now - SILENT_WORKER)
+    )
+    count = 0
+    for run in stalled:
+        if run.status == ImportRun.Status.RUNNING and live_progress(run_id=run.pk):
+            continue  # still reporting progress: a long file, not a lost worker
+        if run.attempts >= MAX_IMPORT_ATTEMPTS:
+            # Stored for operators in one language, like every operator error.
+            ImportRun.objects.filter(pk=run.pk).update(
+                status=ImportRun.Status.FAILED,
+                error=f"Gave up after {run.attempts} attempts: the worker stopped before the import finished.",
+                finished_at=now,
+            )
+            continue
+        ImportRun.objects.filter(pk=run.pk, status=run.status).update(status=ImportRun.Status.QUEUED)
+        _enqueue_import(run.pk)
+        count += 1
+    return count

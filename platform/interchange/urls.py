@@ -11,5 +11,9 @@ router.register("imports", api.ImportRunViewSet, basename="interchange-import")
 urlpatterns = [
     path("", views.imports, name="imports"),
     path("<int:pk>/", views.import_detail, name="detail"),
+    path("ocds.json", views.ocds_download, name="ocds-download"),
 ]
-api_urlpatterns = router.urls
+api_urlpatterns = [
+    *router.urls,
+    path("ocds/releases/", api.OcdsReleasesView.as_view(), name="ocds-releases"),
+]

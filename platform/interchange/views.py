@@ -1,13 +1,16 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import add_service_errors
 from accounts.permissions import is_agency_staff
 
-from . import selectors, services
+from . import ocds_export, selectors, services
 from .forms import UploadForm
 
 
@@ -33,5 +36,17 @@ def imports(request):
 
 @login_required
 def import_detail(request, pk):
-    run = get_object_or_404(selectors.import_runs_visible_to(user=request.user), pk=pk)
+    run = selectors.with_live_progress(get_object_or_404(selectors.import_runs_visible_to(user=request.user), pk=pk))
     return render(request, "interchange/detail.html", {"run": run, "counts": sorted(run.counts.items())})
+
+
+@login_required
+def ocds_download(request):
+    """Everything the reader may see as one OCDS release package, streamed as a file (any size)."""
+    found = ocds_export.processes(ocds_export.scope_for(user=request.user))
+    uri = request.build_absolute_uri(reverse("api:ocds-releases"))
+    response = StreamingHttpResponse(
+        ocds_export.package_chunks(found=found, uri=uri), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="enlace-ocds-{timezone.localdate():%Y-%m-%d}.json"'
+    return response

@@ -1,13 +1,17 @@
 """Uploading OCDS through the API and the page: agency staff only, imported by a real worker, reported."""
 
+import datetime as dt
 import time
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from interchange import services
 from interchange.models import ImportRun
+from interchange.progress import report_progress
 from linkages.models import Linkage
 from tests.worker import celery_worker  # noqa: F401 - the fixture
 
@@ -90,3 +94,69 @@ def test_a_real_worker_imports_an_upload(agency_client, celery_worker, monkeypat
         time.sleep(0.2)
     assert ImportRun.objects.get(pk=run_id).status == ImportRun.Status.SUCCEEDED
     assert Linkage.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_run_left_queued_by_a_broker_outage_is_sent_again_and_imported_once(agency_client, no_broker, monkeypatch):
+    run_id = agency_client.post("/api/v1/imports/", {"file": _upload()}, format="multipart").json()["id"]
+    sent = []
+    monkeypatch.setattr(services, "_enqueue_import", sent.append)
+    assert services.requeue_stalled_imports() == 0  # just queued: give the broker its chance
+    ImportRun.objects.filter(pk=run_id).update(created_at=timezone.now() - dt.timedelta(minutes=11))
+    assert services.requeue_stalled_imports() == 1
+    assert sent == [run_id]
+    first = services.execute_import_run(run_id=run_id)
+    again = services.execute_import_run(run_id=run_id)  # the original message arrives after all
+    assert first.status == again.status == ImportRun.Status.SUCCEEDED
+    assert ImportRun.objects.get(pk=run_id).attempts == 1
+    assert Linkage.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_run_whose_worker_went_silent_is_retried_then_given_up(agency_client, no_broker, monkeypatch):
+    run_id = agency_client.post("/api/v1/imports/", {"file": _upload()}, format="multipart").json()["id"]
+    sent = []
+    monkeypatch.setattr(services, "_enqueue_import", sent.append)
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.RUNNING, attempts=1, heartbeat_at=long_ago)
+    report_progress(run_id=run_id, done=200, total=1000)  # a long file still reporting: left alone
+    assert services.requeue_stalled_imports() == 0
+    cache.clear()
+    assert services.requeue_stalled_imports() == 1
+    assert ImportRun.objects.get(pk=run_id).status == ImportRun.Status.QUEUED
+    ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.RUNNING, attempts=3, heartbeat_at=long_ago)
+    assert services.requeue_stalled_imports() == 0
+    run = ImportRun.objects.get(pk=run_id)
+    assert run.status == ImportRun.Status.FAILED
+    assert run.error.startswith("Gave up after 3 attempts")
+    assert services.execute_import_run(run_id=run_id).status == ImportRun.Status.FAILED  # never started again
+    assert not Linkage.objects.exists()
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_progress_shows_while_the_worker_is_still_inside_the_files_transaction(
+    agency_client,
+    celery_worker,  # noqa: F811
+    monkeypatch,
+    tmp_path,
+):
+    from matching import services as matching_services
+    from tests.bench.interchange.synthetic import write_files
+
+    monkeypatch.setattr(matching_services, "_enqueue", lambda run_id: None)
+    (path,) = write_files(tmp_path, releases=3000, files=1)
+    upload = SimpleUploadedFile(path.name, path.read_bytes(), content_type="application/gzip")
+    run_id = agency_client.post("/api/v1/imports/", {"file": upload}, format="multipart").json()["id"]
+    seen = set()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        body = agency_client.get(f"/api/v1/imports/{run_id}/").json()
+        if body["status"] == "running":
+            seen.add((body["processed"], body["total"]))
+        if body["status"] == "succeeded":
+            break
+        time.sleep(0.05)
+    assert body["status"] == "succeeded"
+    assert any(0 < processed < total == 3000 for processed, total in seen), seen
+    assert body["processed"] == body["total"] == 3000

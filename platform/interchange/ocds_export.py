@@ -1,0 +1,380 @@
+"""The platform as OCDS 1.1: one compiled release per contracting process, wrapped in a release package.
+
+A process is an open (or awarded) requirement with the linkages that came from it, or a linkage that came from no
+requirement. Its ``ocid`` is the one it was imported with, or the platform's own prefix (``OCDS_OCID_PREFIX``)
+with the requirement's or linkage's number. A linkage appears once it has a first transaction: that transaction
+is its award (value and date) and the contract's signature; the follow-up orders are the contract's
+``implementation.transactions``. This is the shape the importer reads, so an export imported elsewhere rebuilds
+the same linkages and transactions.
+
+Reads only. What a reader may see is decided by the buyers' and linkages' selectors (``scope_for``), so a
+confidential requirement is exported only to its buyer, its invited suppliers and agency staff, and a linkage only
+to its two parties and agency staff.
+"""
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pycountry
+from django.conf import settings
+from django.db.models import Max, Prefetch, QuerySet
+from django.utils import timezone
+
+from accounts.models import Organisation
+from buyers import selectors as buyer_selectors
+from buyers.models import Requirement
+from linkages import selectors as linkage_selectors
+from linkages.models import Linkage, Stage, Transaction
+
+from .models import ExternalIdentifier, ImportedObject
+
+OCDS_VERSION = "1.1"
+# org-id.guide codes of registers whose number is the tax identifier the platform validates.
+TAX_ID_SCHEMES = {"MX": "MX-RFC", "CL": "CL-RUT"}
+TENDER_STATUS = {
+    Requirement.Status.OPEN: "active",
+    Requirement.Status.AWARDED: "complete",
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The requirements and linkages an export may show."""
+
+    requirements: QuerySet[Requirement]
+    linkages: QuerySet[Linkage]
+
+
+def scope_for(*, user) -> Scope:
+    """What ``user`` may see: agency staff everything, a buyer its own, a supplier the public and its own."""
+    return Scope(
+        requirements=buyer_selectors.requirements_visible_to(user=user),
+        linkages=linkage_selectors.linkages_visible_to(user=user),
+    )
+
+
+def whole_platform(*, public_only: bool = False) -> Scope:
+    """Everything (the operator's export); ``public_only`` keeps public requirements and their linkages only."""
+    requirements = Requirement.objects.all()
+    linkages = Linkage.objects.all()
+    if public_only:
+        requirements = requirements.filter(visibility=Requirement.Visibility.PUBLIC)
+        linkages = linkages.exclude(requirement__isnull=False, requirement__visibility__in=_CONFIDENTIAL)
+    return Scope(requirements=requirements, linkages=linkages)
+
+
+_CONFIDENTIAL = [Requirement.Visibility.INVITED, Requirement.Visibility.AGENCY]
+
+
+@dataclass
+class Process:
+    ocid: str
+    requirement_id: int | None = None  # set only when the requirement itself may be shown
+    linkage_ids: list[int] = field(default_factory=list)
+    changed_at: dt.datetime | None = None
+
+    def touch(self, moment: dt.datetime | None) -> None:
+        if moment and (self.changed_at is None or moment > self.changed_at):
+            self.changed_at = moment
+
+
+def _imported_ocids(kind: str) -> dict[int, str]:
+    """The ocid each object was imported from; the first import wins when several processes fed one linkage."""
+    found: dict[int, str] = {}
+    for object_id, ocid in ImportedObject.objects.filter(kind=kind).order_by("pk").values_list("object_id", "ocid"):
+        found.setdefault(object_id, ocid)
+    return found
+
+
+def processes(scope: Scope, *, ocids: list[str] | None = None, since: dt.datetime | None = None) -> list[Process]:
+    """Every process in ``scope`` (only ``ocids`` when given; only those changed at or after ``since``), by ocid."""
+    prefix = settings.OCDS_OCID_PREFIX
+    requirement_ocid = _imported_ocids("requirement")
+    linkage_ocid = _imported_ocids("linkage")
+
+    def ocid_of_requirement(pk: int) -> str:
+        return requirement_ocid.get(pk) or f"{prefix}-R{pk}"
+
+    by_ocid: dict[str, Process] = {}
+    shown = scope.requirements.exclude(status=Requirement.Status.DRAFT)
+    shown_ids = set()
+    for pk, status, updated_at in shown.values_list("pk", "status", "updated_at"):
+        shown_ids.add(pk)
+        if status == Requirement.Status.OPEN:
+            process = by_ocid.setdefault(ocid_of_requirement(pk), Process(ocid=ocid_of_requirement(pk)))
+            process.requirement_id = pk
+            process.touch(updated_at)
+    awarded = scope.linkages.filter(transactions__isnull=False).annotate(last_order=Max("transactions__created_at"))
+    requirement_updates = dict(
+        Requirement.objects.filter(pk__in=awarded.exclude(requirement=None).values("requirement_id")).values_list(
+            "pk", "updated_at"
+        )
+    )
+    for pk, requirement_id, last_activity_at, last_order in awarded.values_list(
+        "pk", "requirement_id", "last_activity_at", "last_order"
+    ).order_by("pk"):
+        if requirement_id is not None:
+            ocid = ocid_of_requirement(requirement_id)
+        else:
+            ocid = linkage_ocid.get(pk) or f"{prefix}-L{pk}"
+        process = by_ocid.setdefault(ocid, Process(ocid=ocid))
+        process.linkage_ids.append(pk)
+        process.touch(last_activity_at)
+        process.touch(last_order)
+        if requirement_id in shown_ids:
+            process.requirement_id = requirement_id
+            process.touch(requirement_updates.get(requirement_id))
+    found = sorted(by_ocid.values(), key=lambda p: p.ocid)
+    if ocids:
+        wanted = set(ocids)
+        found = [p for p in found if p.ocid in wanted]
+    if since:
+        found = [p for p in found if p.changed_at and p.changed_at >= since]
+    return found
+
+
+# -- building releases ---------------------------------------------------------------------------------------------
+
+
+def _timestamp(moment: dt.datetime | dt.date | None) -> str | None:
+    if moment is None:
+        return None
+    if not isinstance(moment, dt.datetime):
+        moment = dt.datetime.combine(moment, dt.time.min, tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _money(amount: Decimal | None, currency: str) -> dict | None:
+    if amount is None:
+        return None
+    return {"amount": float(amount), "currency": currency}
+
+
+def _classification(category) -> dict:
+    return {"scheme": category.scheme, "id": category.code, "description": category.name_en}
+
+
+class _Parties:
+    """The organisations of one release, each listed once with every role it plays."""
+
+    def __init__(self, identifiers: dict[int, ExternalIdentifier]):
+        self.identifiers = identifiers
+        self.entries: dict[int, dict] = {}
+        self.entries_list: list[dict] = []  # the release's "parties", filled as organisations are referenced
+
+    def reference(self, organisation: Organisation, role: str) -> dict:
+        entry = self.entries.get(organisation.pk)
+        if entry is None:
+            entry = self.entries[organisation.pk] = self._party(organisation)
+            self.entries_list.append(entry)
+        if role not in entry["roles"]:
+            entry["roles"].append(role)
+        return {"id": entry["id"], "name": entry["name"]}
+
+    def _party(self, organisation: Organisation) -> dict:
+        party = {
+            "id": f"enlace-{organisation.pk}",
+            "name": organisation.legal_name,
+            "identifier": self._identifier(organisation),
+            "roles": [],
+        }
+        country = pycountry.countries.get(alpha_2=str(organisation.country)) if organisation.country else None
+        address = {
+            "streetAddress": organisation.address,
+            "locality": organisation.city,
+            "region": organisation.region,
+            "countryName": country.name if country else "",
+        }
+        address = {key: value for key, value in address.items() if value}
+        if address:
+            party["address"] = address
+        return party
+
+    def _identifier(self, organisation: Organisation) -> dict:
+        imported = self.identifiers.get(organisation.pk)
+        if imported is not None:
+            return {"scheme": imported.scheme, "id": imported.identifier, "legalName": organisation.legal_name}
+        identifier = {"legalName": organisation.legal_name}
+        if organisation.tax_id:
+            identifier["id"] = organisation.tax_id
+            scheme = TAX_ID_SCHEMES.get(str(organisation.country))
+            if scheme:
+                identifier["scheme"] = scheme
+        return identifier
+
+
+def _identifiers_of(organisation_ids: set[int]) -> dict[int, ExternalIdentifier]:
+    """The identifier each organisation was imported with (one per organisation, the same one every time)."""
+    found: dict[int, ExternalIdentifier] = {}
+    for identifier in (
+        ExternalIdentifier.objects.filter(organisation_id__in=organisation_ids)
+        .exclude(identifier="")
+        .order_by("organisation_id", "key")
+    ):
+        found.setdefault(identifier.organisation_id, identifier)
+    return found
+
+
+def _tender(requirement: Requirement, has_awards: bool) -> dict:
+    status = TENDER_STATUS.get(requirement.status) or ("complete" if has_awards else "cancelled")
+    categories = list(requirement.categories.all())
+    items = [
+        {"id": str(index), "description": category.name_en, "classification": _classification(category)}
+        for index, category in enumerate(categories, start=1)
+    ]
+    if requirement.quantity is not None:
+        if not items:
+            items = [{"id": "1", "description": requirement.title}]
+        if len(items) == 1:
+            items[0]["quantity"] = float(requirement.quantity)
+            if requirement.unit:
+                items[0]["unit"] = {"name": requirement.unit}
+    tender = {
+        "id": str(requirement.pk),
+        "title": requirement.title,
+        "description": requirement.specification,
+        "status": status,
+    }
+    if items:
+        tender["items"] = items
+    value = _money(requirement.estimated_annual_value, requirement.currency)
+    if value:
+        tender["value"] = value
+    if requirement.published_at:
+        tender["tenderPeriod"] = {"startDate": _timestamp(requirement.published_at)}
+    if requirement.needed_by:
+        tender["milestones"] = [
+            {"id": "needed-by", "title": "Needed by", "type": "delivery", "dueDate": _timestamp(requirement.needed_by)}
+        ]
+    return tender
+
+
+def _award_and_contract(linkage: Linkage, parties: _Parties) -> tuple[dict, dict]:
+    orders = list(linkage.transactions.all())  # date order
+    first, follow_ups = orders[0], orders[1:]
+    supplier = parties.reference(linkage.supplier.organisation, "supplier")
+    buyer = parties.reference(linkage.buyer, "buyer")
+    award = {
+        "id": str(linkage.pk),
+        "status": "active",
+        "date": _timestamp(first.date),
+        "value": _money(first.value, first.currency),
+        "suppliers": [supplier],
+    }
+    title = first.description or (linkage.category.name_en if linkage.category else "")
+    if title:
+        award["title"] = title
+    if linkage.category:
+        award["items"] = [
+            {"id": "1", "description": linkage.category.name_en, "classification": _classification(linkage.category)}
+        ]
+    contract = {
+        "id": str(linkage.pk),
+        "awardID": str(linkage.pk),
+        "status": "terminated" if linkage.stage == Stage.DECLINED else "active",
+        "dateSigned": _timestamp(first.date),
+    }
+    if follow_ups:
+        contract["implementation"] = {
+            "transactions": [
+                {
+                    "id": str(order.pk),
+                    "date": _timestamp(order.date),
+                    "value": _money(order.value, order.currency),
+                    "payer": buyer,
+                    "payee": supplier,
+                }
+                for order in follow_ups
+            ]
+        }
+    return award, contract
+
+
+def releases(batch: list[Process]) -> Iterator[dict]:
+    """The compiled release of each process in ``batch``, loaded with a fixed number of queries."""
+    requirements = {
+        r.pk: r
+        for r in Requirement.objects.filter(pk__in=[p.requirement_id for p in batch if p.requirement_id])
+        .select_related("buyer")
+        .prefetch_related("categories")
+    }
+    linkages = {
+        linkage.pk: linkage
+        for linkage in Linkage.objects.filter(pk__in=[pk for p in batch for pk in p.linkage_ids])
+        .select_related("buyer", "supplier__organisation", "category")
+        .prefetch_related(Prefetch("transactions", queryset=Transaction.objects.order_by("date", "pk")))
+    }
+    organisation_ids = {r.buyer_id for r in requirements.values()}
+    for linkage in linkages.values():
+        organisation_ids.update((linkage.buyer_id, linkage.supplier.organisation_id))
+    identifiers = _identifiers_of(organisation_ids)
+    for process in batch:
+        shown = [linkages[pk] for pk in process.linkage_ids]
+        yield _release(process, requirements.get(process.requirement_id), shown, identifiers)
+
+
+def _release(process: Process, requirement: Requirement | None, linkages: list[Linkage], identifiers) -> dict:
+    parties = _Parties(identifiers)
+    buyer = requirement.buyer if requirement else linkages[0].buyer
+    changed_at = (process.changed_at or timezone.now()).astimezone(dt.UTC)
+    release = {
+        "ocid": process.ocid,
+        # A compiled release is named by its ocid and its date, so a changed process gets a new release id.
+        "id": f"{process.ocid}-{changed_at:%Y%m%dT%H%M%SZ}",
+        "date": _timestamp(changed_at),
+        "tag": ["compiled"],
+        "initiationType": "tender",
+        "parties": parties.entries_list,
+        "buyer": parties.reference(buyer, "buyer"),
+    }
+    awards, contracts = [], []
+    for linkage in linkages:
+        award, contract = _award_and_contract(linkage, parties)
+        awards.append(award)
+        contracts.append(contract)
+    if requirement:
+        release["tender"] = _tender(requirement, has_awards=bool(awards))
+    if awards:
+        release["awards"] = awards
+        release["contracts"] = contracts
+    return release
+
+
+def package_envelope(*, uri: str) -> dict:
+    """The OCDS 1.1 release package's metadata, published by this platform now; its ``releases`` go last."""
+    publisher = {"name": settings.OCDS_PUBLISHER_NAME, "uri": settings.OCDS_PUBLISHER_URI}
+    package = {
+        "uri": uri,
+        "version": OCDS_VERSION,
+        "publishedDate": _timestamp(timezone.now()),
+        "publisher": publisher,
+    }
+    if settings.OCDS_LICENSE:
+        package["license"] = settings.OCDS_LICENSE
+    return package
+
+
+def release_package(*, releases: list[dict], uri: str) -> dict:
+    return {**package_envelope(uri=uri), "releases": releases}
+
+
+BATCH = 500
+
+
+def package_chunks(*, found: list[Process], uri: str, check: Callable[[dict], None] | None = None) -> Iterator[str]:
+    """The release package of ``found`` as JSON text, a release at a time, so an export of any size streams.
+
+    ``check`` sees every release before it is written (the command validates and counts there)."""
+    head = json.dumps(package_envelope(uri=uri), ensure_ascii=False)
+    yield head[:-1] + ', "releases": ['
+    separator = "\n"
+    for start in range(0, len(found), BATCH):
+        for release in releases(found[start : start + BATCH]):
+            if check:
+                check(release)
+            yield separator + json.dumps(release, ensure_ascii=False)
+            separator = ",\n"
+    yield "\n]}\n"
