@@ -78,6 +78,7 @@ class ImportedObject(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["ocid", "kind", "key"], name="imported_object_once")]
+        indexes = [models.Index(fields=["kind", "object_id"], name="imported_object_target")]  # exports look up
 
     def __str__(self) -> str:
         return f"{self.ocid} {self.kind} {self.key}"

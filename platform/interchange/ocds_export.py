@@ -17,10 +17,12 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 import pycountry
 from django.conf import settings
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from accounts.models import Organisation
@@ -81,59 +83,80 @@ class Process:
             self.changed_at = moment
 
 
-def _imported_ocids(kind: str) -> dict[int, str]:
-    """The ocid each object was imported from; the first import wins when several processes fed one linkage."""
-    found: dict[int, str] = {}
-    for object_id, ocid in ImportedObject.objects.filter(kind=kind).order_by("pk").values_list("object_id", "ocid"):
-        found.setdefault(object_id, ocid)
-    return found
+def _imported_ocid(kind: str, outer: str) -> Subquery:
+    """The ocid an object was imported from; the first import wins when several processes fed one linkage."""
+    return Subquery(
+        ImportedObject.objects.filter(kind=kind, object_id=OuterRef(outer)).order_by("pk").values("ocid")[:1]
+    )
 
 
 def processes(scope: Scope, *, ocids: list[str] | None = None, since: dt.datetime | None = None) -> list[Process]:
-    """Every process in ``scope`` (only ``ocids`` when given; only those changed at or after ``since``), by ocid."""
+    """Every process in ``scope`` (only ``ocids`` when given; only those changed at or after ``since``), by ocid.
+
+    Two queries whatever the size: the ocids come from the database with the rows (an index on ImportedObject's
+    kind and object)."""
     prefix = settings.OCDS_OCID_PREFIX
-    requirement_ocid = _imported_ocids("requirement")
-    linkage_ocid = _imported_ocids("linkage")
-
-    def ocid_of_requirement(pk: int) -> str:
-        return requirement_ocid.get(pk) or f"{prefix}-R{pk}"
-
     by_ocid: dict[str, Process] = {}
+
+    def process(ocid: str) -> Process:
+        if ocid not in by_ocid:
+            by_ocid[ocid] = Process(ocid=ocid)
+        return by_ocid[ocid]
+
     shown = scope.requirements.exclude(status=Requirement.Status.DRAFT)
-    shown_ids = set()
-    for pk, status, updated_at in shown.values_list("pk", "status", "updated_at"):
-        shown_ids.add(pk)
-        if status == Requirement.Status.OPEN:
-            process = by_ocid.setdefault(ocid_of_requirement(pk), Process(ocid=ocid_of_requirement(pk)))
-            process.requirement_id = pk
-            process.touch(updated_at)
-    awarded = scope.linkages.filter(transactions__isnull=False).annotate(last_order=Max("transactions__created_at"))
-    requirement_updates = dict(
-        Requirement.objects.filter(pk__in=awarded.exclude(requirement=None).values("requirement_id")).values_list(
-            "pk", "updated_at"
+    for pk, imported, updated_at in (
+        shown.filter(status=Requirement.Status.OPEN)
+        .annotate(imported=_imported_ocid("requirement", "pk"))
+        .values_list("pk", "imported", "updated_at")
+    ):
+        found = process(imported or f"{prefix}-R{pk}")
+        found.requirement_id = pk
+        found.touch(updated_at)
+    awarded = (
+        scope.linkages.filter(transactions__isnull=False)
+        .annotate(
+            # One moment a row: the later of its last activity and its last recorded order (parsing is the cost).
+            changed_at=Greatest("last_activity_at", Max("transactions__created_at")),
+            imported=_imported_ocid("linkage", "pk"),
+            requirement_imported=_imported_ocid("requirement", "requirement_id"),
+            requirement_shown=Exists(shown.filter(pk=OuterRef("requirement_id"))),
         )
+        .values_list(
+            "pk",
+            "requirement_id",
+            "requirement_imported",
+            "requirement_shown",
+            "requirement__updated_at",
+            "imported",
+            "changed_at",
+        )
+        .order_by("pk")
     )
-    for pk, requirement_id, last_activity_at, last_order in awarded.values_list(
-        "pk", "requirement_id", "last_activity_at", "last_order"
-    ).order_by("pk"):
+    for (
+        pk,
+        requirement_id,
+        requirement_imported,
+        requirement_shown,
+        requirement_updated,
+        imported,
+        changed_at,
+    ) in awarded:
         if requirement_id is not None:
-            ocid = ocid_of_requirement(requirement_id)
+            found = process(requirement_imported or f"{prefix}-R{requirement_id}")
+            if requirement_shown:
+                found.requirement_id = requirement_id
+                found.touch(requirement_updated)
         else:
-            ocid = linkage_ocid.get(pk) or f"{prefix}-L{pk}"
-        process = by_ocid.setdefault(ocid, Process(ocid=ocid))
-        process.linkage_ids.append(pk)
-        process.touch(last_activity_at)
-        process.touch(last_order)
-        if requirement_id in shown_ids:
-            process.requirement_id = requirement_id
-            process.touch(requirement_updates.get(requirement_id))
-    found = sorted(by_ocid.values(), key=lambda p: p.ocid)
+            found = process(imported or f"{prefix}-L{pk}")
+        found.linkage_ids.append(pk)
+        found.touch(changed_at)
+    result = sorted(by_ocid.values(), key=lambda p: p.ocid)
     if ocids:
         wanted = set(ocids)
-        found = [p for p in found if p.ocid in wanted]
+        result = [p for p in result if p.ocid in wanted]
     if since:
-        found = [p for p in found if p.changed_at and p.changed_at >= since]
-    return found
+        result = [p for p in result if p.changed_at and p.changed_at >= since]
+    return result
 
 
 # -- building releases ---------------------------------------------------------------------------------------------
@@ -155,6 +178,13 @@ def _money(amount: Decimal | None, currency: str) -> dict | None:
 
 def _classification(category) -> dict:
     return {"scheme": category.scheme, "id": category.code, "description": category.name_en}
+
+
+@cache
+def _country_name(code: str) -> str:
+    """The ISO 3166 English name, the same whatever language the request speaks (importers read it back)."""
+    country = pycountry.countries.get(alpha_2=code) if code else None
+    return country.name if country else ""
 
 
 class _Parties:
@@ -181,12 +211,11 @@ class _Parties:
             "identifier": self._identifier(organisation),
             "roles": [],
         }
-        country = pycountry.countries.get(alpha_2=str(organisation.country)) if organisation.country else None
         address = {
             "streetAddress": organisation.address,
             "locality": organisation.city,
             "region": organisation.region,
-            "countryName": country.name if country else "",
+            "countryName": _country_name(str(organisation.country or "")),
         }
         address = {key: value for key, value in address.items() if value}
         if address:

@@ -117,6 +117,8 @@ class _Importer:
         self.pending_awards: dict[tuple[str, str], tuple] = {}
         self.pending_payments: dict[tuple[str, str], tuple] = {}
         self.new_capabilities: list[tuple[int, Category, str]] = []
+        self.linkage_keys: dict[int, tuple] | None = None
+        self.new_identifiers: list[ExternalIdentifier] = []  # self.known answers for them until the file is saved
 
     def category(self, classification: Classification) -> Category:
         key = (classification.scheme, classification.code)  # descriptions vary from release to release
@@ -144,6 +146,8 @@ class _Importer:
         return self.profiles[organisation.pk]
 
     def save_objects(self) -> None:
+        # Another import running at the same time may have just named the same organisation: its key stays.
+        ExternalIdentifier.objects.bulk_create(self.new_identifiers, batch_size=2000, ignore_conflicts=True)
         ImportedObject.objects.bulk_create(
             [ImportedObject(ocid=o, kind=k, key=key, object_id=i) for (o, k, key), i in self.new_objects.items()],
             batch_size=2000,
@@ -179,19 +183,21 @@ class _Importer:
             )
             self.counts["organisations created"] += 1
             if kind == Organisation.Kind.SME:
-                profile = self.profile(organisation)
-                profile.published = True  # imported suppliers are ranked at once; agency staff verify them later
-                profile.save(update_fields=["published", "updated_at"])
+                # A new organisation has no profile yet; imported suppliers are ranked at once (published) and
+                # verified by agency staff later.
+                self.profiles[organisation.pk] = SupplierProfile.objects.create(
+                    organisation=organisation, published=True
+                )
         for candidate in keys:
             if candidate[:255] not in self.known:
                 given = candidate == key
-                ExternalIdentifier.objects.get_or_create(
-                    key=candidate[:255],
-                    defaults={
-                        "organisation": organisation,
-                        "scheme": party.scheme[:255] if given else "",
-                        "identifier": party.identifier[:255] if given else "",
-                    },
+                self.new_identifiers.append(
+                    ExternalIdentifier(
+                        key=candidate[:255],
+                        organisation=organisation,
+                        scheme=party.scheme[:255] if given else "",
+                        identifier=party.identifier[:255] if given else "",
+                    )
                 )
                 self.known[candidate[:255]] = organisation
             self.organisations[candidate] = organisation
@@ -345,10 +351,16 @@ class _Importer:
             )
             self.pending_payments[(facts.ocid, payment.id)] = targets[0]
 
-    @staticmethod
-    def linkage_key(linkage_id: int) -> tuple | None:
-        row = Linkage.objects.filter(pk=linkage_id).values_list("buyer_id", "supplier_id", "requirement_id").first()
-        return tuple(row) if row else None
+    def linkage_key(self, linkage_id: int) -> tuple | None:
+        if self.linkage_keys is None:  # one query for every linkage the file's processes already became
+            known = {i for (_o, kind, _k), i in self.objects.items() if kind == "linkage"}
+            self.linkage_keys = {
+                pk: (buyer_id, supplier_id, requirement_id)
+                for pk, buyer_id, supplier_id, requirement_id in Linkage.objects.filter(pk__in=known).values_list(
+                    "pk", "buyer_id", "supplier_id", "requirement_id"
+                )
+            }
+        return self.linkage_keys.get(linkage_id)
 
     def flush(self) -> None:
         """Record the file's awards and payments in bulk, then remember what each became."""

@@ -1,13 +1,20 @@
 """OCDS import throughput (issue 5 target: 50,000 releases in ≤ 5 minutes on this machine). Run with `make bench`."""
 
+import io
+import json
 import os
+import statistics
 import time
 
 import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
 
 from buyers.models import Requirement
 from interchange.services import import_file
+from interchange.validation import release_package_errors
 from linkages.models import Linkage, Transaction
+from tests import factories
 
 from .synthetic import write_files
 
@@ -36,3 +43,41 @@ def test_import_throughput(tmp_path, monkeypatch):
     print(f"\n{'OCDS import':<48}{'result':>24}")
     for name, value in rows:
         print(f"{name:<48}{value:>24}")
+
+    _export_bench(tmp_path)
+
+
+def _export_bench(tmp_path):
+    """The same data exported again as OCDS: the command with and without the schema check, and API pages."""
+    rows = []
+    for label, extra in (
+        ("export_ocds, every release validated", []),
+        ("export_ocds --no-validate", ["--no-validate"]),
+    ):
+        target = tmp_path / "export.json"
+        started = time.perf_counter()
+        call_command("export_ocds", "--output", str(target), *extra, verbosity=0, stderr=io.StringIO())
+        rows.append((label, f"{time.perf_counter() - started:.1f} s"))
+    package = json.loads(target.read_text())
+    started = time.perf_counter()
+    problems = release_package_errors(package)
+    rows.append(("validating the whole package again", f"{time.perf_counter() - started:.1f} s"))
+    assert problems == []
+    rows.append(("releases / file size", f"{len(package['releases']):,} / {target.stat().st_size / 2**20:.0f} MiB"))
+    client = APIClient()
+    client.force_authenticate(factories.AgencyStaffFactory())
+    pages = len(package["releases"]) // 100
+    timings = []
+    for page in [1, pages // 2, pages] * 7:
+        started = time.perf_counter()
+        response = client.get("/api/v1/ocds/releases/", {"page": page})
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    timings.sort()
+    p95 = timings[int(len(timings) * 0.95) - 1]
+    rows.append(
+        ("GET /api/v1/ocds/releases/ (100 a page) p50 / p95", f"{statistics.median(timings):.0f} / {p95:.0f} ms")
+    )
+    print(f"\n{'OCDS export (same data)':<52}{'result':>20}")
+    for name, value in rows:
+        print(f"{name:<52}{value:>20}")

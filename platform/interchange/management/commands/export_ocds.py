@@ -57,7 +57,9 @@ class Command(BaseCommand):
             problems = [p for p in release_package_errors(envelope) if not p.path.startswith("$.releases")]
             if problems:
                 raise CommandError("the package metadata is not valid OCDS: " + "; ".join(map(str, problems)))
-        progress = tqdm(total=len(found), desc="exporting", unit="process", disable=not output)
+        progress = tqdm(
+            total=len(found), desc="exporting", unit="process", disable=not output or options["verbosity"] == 0
+        )
 
         def check(release: dict) -> None:
             problems = release_errors(release, limit=5) if validate else []
