@@ -266,7 +266,8 @@ class _Importer:
                 buyer=buyer,
                 status=Requirement.Status.OPEN,
                 visibility=Requirement.Visibility.PUBLIC,
-                published_at=timezone.now(),
+                # When the publisher released it, so evaluations on real history split by the tenders' own dates.
+                published_at=_moment(facts.date) if facts.date else timezone.now(),
                 **fields,
             )
             self.remember(facts.ocid, "requirement", "tender", requirement.pk)
@@ -391,6 +392,10 @@ class _Importer:
     @staticmethod
     def valid_currency(code: str) -> bool:
         return bool(code) and pycountry.currencies.get(alpha_3=code) is not None
+
+
+def _moment(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(min(day, timezone.localdate()), dt.time(12)))
 
 
 def _digest(releases: list[dict]) -> str:

@@ -1,5 +1,6 @@
 """Importing real OCDS: every shared sample, idempotency, newer releases, JSON Lines and gzip, broken files."""
 
+import datetime as dt
 import gzip
 import io
 import json
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from accounts.models import Organisation
 from buyers.models import Requirement
@@ -65,6 +67,8 @@ def test_the_fictional_process_from_planning_to_payments(tmp_path):
     import_file(path=FICTIONAL / "ocds-213czf-000-00001-01-planning.json")
     requirement = Requirement.objects.get()
     assert requirement.status == Requirement.Status.OPEN
+    # Published when the publisher released it, so evaluations split real history by its own dates.
+    assert timezone.localdate(requirement.published_at) == dt.date(2009, 3, 15)
     assert requirement.buyer.country == "GB"
     assert MatchRun.objects.filter(requirement=requirement).count() == 1  # its match run is queued
     import_file(path=FICTIONAL / "ocds-213czf-000-00001-02-tender.json")

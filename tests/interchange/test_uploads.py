@@ -96,11 +96,18 @@ def test_a_real_worker_imports_an_upload(agency_client, celery_worker, monkeypat
     assert Linkage.objects.count() == 1
 
 
-@pytest.mark.django_db
-def test_a_run_left_queued_by_a_broker_outage_is_sent_again_and_imported_once(agency_client, no_broker, monkeypatch):
+@pytest.fixture
+def queued_upload(agency_client, no_broker, monkeypatch):
+    """An uploaded file's run, and the list of runs sent to the broker from then on."""
     run_id = agency_client.post("/api/v1/imports/", {"file": _upload()}, format="multipart").json()["id"]
     sent = []
     monkeypatch.setattr(services, "_enqueue_import", sent.append)
+    return run_id, sent
+
+
+@pytest.mark.django_db
+def test_a_run_left_queued_by_a_broker_outage_is_sent_again_and_imported_once(queued_upload):
+    run_id, sent = queued_upload
     assert services.requeue_stalled_imports() == 0  # just queued: give the broker its chance
     ImportRun.objects.filter(pk=run_id).update(created_at=timezone.now() - dt.timedelta(minutes=11))
     assert services.requeue_stalled_imports() == 1
@@ -113,16 +120,15 @@ def test_a_run_left_queued_by_a_broker_outage_is_sent_again_and_imported_once(ag
 
 
 @pytest.mark.django_db
-def test_a_run_whose_worker_went_silent_is_retried_then_given_up(agency_client, no_broker, monkeypatch):
-    run_id = agency_client.post("/api/v1/imports/", {"file": _upload()}, format="multipart").json()["id"]
-    sent = []
-    monkeypatch.setattr(services, "_enqueue_import", sent.append)
+def test_a_run_whose_worker_went_silent_is_retried_then_given_up(queued_upload):
+    run_id, sent = queued_upload
     long_ago = timezone.now() - dt.timedelta(hours=1)
     ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.RUNNING, attempts=1, heartbeat_at=long_ago)
     report_progress(run_id=run_id, done=200, total=1000)  # a long file still reporting: left alone
     assert services.requeue_stalled_imports() == 0
     cache.clear()
     assert services.requeue_stalled_imports() == 1
+    assert sent == [run_id]
     assert ImportRun.objects.get(pk=run_id).status == ImportRun.Status.QUEUED
     ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.RUNNING, attempts=3, heartbeat_at=long_ago)
     assert services.requeue_stalled_imports() == 0
