@@ -87,14 +87,13 @@ class OcdsReleasesView(APIView):
         )
         query.is_valid(raise_exception=True)
         page, size = query.validated_data["page"], query.validated_data["page_size"]
-        found = ocds_export.processes(
-            ocds_export.scope_for(user=request.user),
-            ocids=query.validated_data["ocid"],
-            since=query.validated_data["since"],
+        found = ocds_export.processes_for(
+            user=request.user, ocids=query.validated_data["ocid"], since=query.validated_data["since"]
         )
         batch = found[(page - 1) * size : page * size]
+        scope = ocds_export.scope_for(user=request.user)
         package = ocds_export.release_package(
-            releases=list(ocds_export.releases(batch)), uri=request.build_absolute_uri()
+            releases=list(ocds_export.releases(batch, scope=scope)), uri=request.build_absolute_uri()
         )
         links = {}
         if page * size < len(found):

@@ -13,15 +13,17 @@ to its two parties and agency staff.
 """
 
 import datetime as dt
+import functools
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
 
 import pycountry
 from django.conf import settings
-from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.core.cache import cache
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -180,7 +182,7 @@ def _classification(category) -> dict:
     return {"scheme": category.scheme, "id": category.code, "description": category.name_en}
 
 
-@cache
+@functools.cache
 def _country_name(code: str) -> str:
     """The ISO 3166 English name, the same whatever language the request speaks (importers read it back)."""
     country = pycountry.countries.get(alpha_2=code) if code else None
@@ -322,17 +324,19 @@ def _award_and_contract(linkage: Linkage, parties: _Parties) -> tuple[dict, dict
     return award, contract
 
 
-def releases(batch: list[Process]) -> Iterator[dict]:
-    """The compiled release of each process in ``batch``, loaded with a fixed number of queries."""
+def releases(batch: list[Process], *, scope: Scope) -> Iterator[dict]:
+    """The compiled release of each process in ``batch``, loaded with a fixed number of queries.
+
+    Loaded through ``scope`` again, so a process listed a moment ago shows nothing its reader may no longer see."""
     requirements = {
         r.pk: r
-        for r in Requirement.objects.filter(pk__in=[p.requirement_id for p in batch if p.requirement_id])
+        for r in scope.requirements.filter(pk__in=[p.requirement_id for p in batch if p.requirement_id])
         .select_related("buyer")
         .prefetch_related("categories")
     }
     linkages = {
         linkage.pk: linkage
-        for linkage in Linkage.objects.filter(pk__in=[pk for p in batch for pk in p.linkage_ids])
+        for linkage in scope.linkages.filter(pk__in=[pk for p in batch for pk in p.linkage_ids])
         .select_related("buyer", "supplier__organisation", "category")
         .prefetch_related(Prefetch("transactions", queryset=Transaction.objects.order_by("date", "pk")))
     }
@@ -341,8 +345,32 @@ def releases(batch: list[Process]) -> Iterator[dict]:
         organisation_ids.update((linkage.buyer_id, linkage.supplier.organisation_id))
     identifiers = _identifiers_of(organisation_ids)
     for process in batch:
-        shown = [linkages[pk] for pk in process.linkage_ids]
-        yield _release(process, requirements.get(process.requirement_id), shown, identifiers)
+        requirement = requirements.get(process.requirement_id)
+        shown = [linkages[pk] for pk in process.linkage_ids if pk in linkages and linkages[pk].transactions.all()]
+        if requirement is not None or shown:
+            yield _release(process, requirement, shown, identifiers)
+
+
+def _fingerprint() -> tuple:
+    """Changes whenever anything an export shows changes: requirements, linkage history, imports."""
+    requirements = Requirement.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+    imported = ImportedObject.objects.aggregate(last=Max("pk"))
+    return (requirements["n"], requirements["last"], imported["last"], *linkage_selectors.history_fingerprint())
+
+
+INDEX_SECONDS = 600
+
+
+def processes_for(*, user, ocids: list[str] | None = None, since: dt.datetime | None = None) -> list[Process]:
+    """``processes`` of what ``user`` may see, kept while the data stays the same, so that paging through an
+    export of any size computes its index once; ``releases`` checks the reader's scope again on every page."""
+    params = (user.pk, tuple(sorted(ocids or [])), since.isoformat() if since else "", settings.OCDS_OCID_PREFIX)
+    key = "interchange:ocds-index:" + hashlib.sha256(repr((params, _fingerprint())).encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = processes(scope_for(user=user), ocids=ocids, since=since)
+        cache.set(key, found, INDEX_SECONDS)
+    return found
 
 
 def _release(process: Process, requirement: Requirement | None, linkages: list[Linkage], identifiers) -> dict:
@@ -393,7 +421,9 @@ def release_package(*, releases: list[dict], uri: str) -> dict:
 BATCH = 500
 
 
-def package_chunks(*, found: list[Process], uri: str, check: Callable[[dict], None] | None = None) -> Iterator[str]:
+def package_chunks(
+    *, found: list[Process], scope: Scope, uri: str, check: Callable[[dict], None] | None = None
+) -> Iterator[str]:
     """The release package of ``found`` as JSON text, a release at a time, so an export of any size streams.
 
     ``check`` sees every release before it is written (the command validates and counts there)."""
@@ -401,7 +431,7 @@ def package_chunks(*, found: list[Process], uri: str, check: Callable[[dict], No
     yield head[:-1] + ', "releases": ['
     separator = "\n"
     for start in range(0, len(found), BATCH):
-        for release in releases(found[start : start + BATCH]):
+        for release in releases(found[start : start + BATCH], scope=scope):
             if check:
                 check(release)
             yield separator + json.dumps(release, ensure_ascii=False)

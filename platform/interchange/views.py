@@ -43,10 +43,9 @@ def import_detail(request, pk):
 @login_required
 def ocds_download(request):
     """Everything the reader may see as one OCDS release package, streamed as a file (any size)."""
-    found = ocds_export.processes(ocds_export.scope_for(user=request.user))
+    scope = ocds_export.scope_for(user=request.user)
     uri = request.build_absolute_uri(reverse("api:ocds-releases"))
-    response = StreamingHttpResponse(
-        ocds_export.package_chunks(found=found, uri=uri), content_type="application/json; charset=utf-8"
-    )
+    chunks = ocds_export.package_chunks(found=ocds_export.processes(scope), scope=scope, uri=uri)
+    response = StreamingHttpResponse(chunks, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="enlace-ocds-{timezone.localdate():%Y-%m-%d}.json"'
     return response

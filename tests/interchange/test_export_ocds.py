@@ -303,3 +303,13 @@ def test_the_download_streams_the_readers_own_package(client, buyer_owner, platf
         f"ocds-enlace-R{platform_data['public'].pk}",
         f"ocds-enlace-L{platform_data['standalone'].pk}",
     }
+
+
+def test_paging_reuses_the_index_until_the_data_or_the_readers_rights_change(client_for, buyer_owner, platform_data):
+    client = client_for(buyer_owner)
+    assert len(_api_ocids(client)) == 2
+    newcomer = factories.SupplierProfileFactory()
+    fresh = _linkage(buyer=platform_data["buyer"], supplier=newcomer, orders=[(dt.date(2025, 1, 1), "10", "USD")])
+    assert f"ocds-enlace-L{fresh.pk}" in _api_ocids(client)  # a new order shows at once
+    buyer_owner.memberships.all().delete()
+    assert _api_ocids(client) == set()  # nothing of the buyer's once the reader left it, index kept or not

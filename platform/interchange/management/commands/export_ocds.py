@@ -44,9 +44,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-validate", action="store_true", help="skip the schema check (faster)")
 
     def handle(self, *args, output, ocid, since, public_only, uri, no_validate, **options):
-        found = ocds_export.processes(
-            ocds_export.whole_platform(public_only=public_only), ocids=ocid, since=_since(since)
-        )
+        scope = ocds_export.whole_platform(public_only=public_only)
+        found = ocds_export.processes(scope, ocids=ocid, since=_since(since))
         if not found:
             raise CommandError("nothing to export: no open requirement and no linkage with a transaction matches")
         uri = uri or settings.SITE_URL.rstrip("/") + reverse("api:ocds-releases")
@@ -71,7 +70,7 @@ class Command(BaseCommand):
         target_dir = Path(output).resolve().parent if output else None
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target_dir, suffix=".partial", delete=False) as tmp:
             try:
-                tmp.writelines(ocds_export.package_chunks(found=found, uri=uri, check=check))
+                tmp.writelines(ocds_export.package_chunks(found=found, scope=scope, uri=uri, check=check))
             except BaseException:
                 tmp.close()
                 os.unlink(tmp.name)
