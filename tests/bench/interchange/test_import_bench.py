@@ -71,11 +71,10 @@ def _export_bench(tmp_path):
         response = client.get("/api/v1/ocds/releases/", {"page": page})
         timings.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200
-    timings.sort()
-    p95 = timings[int(len(timings) * 0.95) - 1]
-    rows.append(
-        ("GET /api/v1/ocds/releases/ (100 a page) p50 / p95", f"{statistics.median(timings):.0f} / {p95:.0f} ms")
-    )
+    first, later = timings[0], sorted(timings[1:])
+    rows.append(("GET /api/v1/ocds/releases/, first page (builds index)", f"{first:.0f} ms"))
+    p95 = later[int(len(later) * 0.95) - 1]
+    rows.append(("  later pages (100 releases) p50 / p95", f"{statistics.median(later):.0f} / {p95:.0f} ms"))
     print(f"\n{'OCDS export (same data)':<52}{'result':>20}")
     for name, value in rows:
         print(f"{name:<52}{value:>20}")
