@@ -16,7 +16,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -83,6 +83,29 @@ class Process:
     def touch(self, moment: dt.datetime | None) -> None:
         if moment and (self.changed_at is None or moment > self.changed_at):
             self.changed_at = moment
+
+    def as_row(self) -> tuple:
+        return (self.ocid, self.requirement_id, tuple(self.linkage_ids), self.changed_at)
+
+    @classmethod
+    def from_row(cls, row: tuple) -> "Process":
+        ocid, requirement_id, linkage_ids, changed_at = row
+        return cls(ocid=ocid, requirement_id=requirement_id, linkage_ids=list(linkage_ids), changed_at=changed_at)
+
+
+class ProcessIndex(Sequence):
+    """An index kept as plain rows (quick to store and load); a page of it becomes ``Process`` objects."""
+
+    def __init__(self, rows: list[tuple]):
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [Process.from_row(row) for row in self.rows[index]]
+        return Process.from_row(self.rows[index])
 
 
 def _imported_ocid(kind: str, outer: str) -> Subquery:
@@ -361,16 +384,16 @@ def _fingerprint() -> tuple:
 INDEX_SECONDS = 600
 
 
-def processes_for(*, user, ocids: list[str] | None = None, since: dt.datetime | None = None) -> list[Process]:
+def processes_for(*, user, ocids: list[str] | None = None, since: dt.datetime | None = None) -> ProcessIndex:
     """``processes`` of what ``user`` may see, kept while the data stays the same, so that paging through an
     export of any size computes its index once; ``releases`` checks the reader's scope again on every page."""
     params = (user.pk, tuple(sorted(ocids or [])), since.isoformat() if since else "", settings.OCDS_OCID_PREFIX)
-    key = "interchange:ocds-index:" + hashlib.sha256(repr((params, _fingerprint())).encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        found = processes(scope_for(user=user), ocids=ocids, since=since)
-        cache.set(key, found, INDEX_SECONDS)
-    return found
+    key = "interchange:ocds-index:v2:" + hashlib.sha256(repr((params, _fingerprint())).encode()).hexdigest()
+    rows = cache.get(key)
+    if rows is None:
+        rows = [process.as_row() for process in processes(scope_for(user=user), ocids=ocids, since=since)]
+        cache.set(key, rows, INDEX_SECONDS)
+    return ProcessIndex(rows)
 
 
 def _release(process: Process, requirement: Requirement | None, linkages: list[Linkage], identifiers) -> dict:
