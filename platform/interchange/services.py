@@ -507,6 +507,8 @@ MAX_IMPORT_ATTEMPTS = 3
 
 def execute_import_run(*, run_id: int) -> ImportRun | None:
     """Import an uploaded file once, whatever the number of messages about it (a re-sent one, a redelivered one)."""
+    if live_progress(run_id=run_id):
+        return ImportRun.objects.filter(pk=run_id).first()  # a worker is still reporting on it
     now = timezone.now()
     claimable = Q(status=ImportRun.Status.QUEUED) | Q(
         status=ImportRun.Status.RUNNING, heartbeat_at__lt=now - SILENT_WORKER

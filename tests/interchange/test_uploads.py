@@ -126,6 +126,7 @@ def test_a_run_whose_worker_went_silent_is_retried_then_given_up(queued_upload):
     ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.RUNNING, attempts=1, heartbeat_at=long_ago)
     report_progress(run_id=run_id, done=200, total=1000)  # a long file still reporting: left alone
     assert services.requeue_stalled_imports() == 0
+    assert services.execute_import_run(run_id=run_id).attempts == 1  # nor started twice by a stray message
     cache.clear()
     assert services.requeue_stalled_imports() == 1
     assert sent == [run_id]
