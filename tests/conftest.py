@@ -19,6 +19,13 @@ def _require_postgresql(request):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Factories give every user a password; production's PBKDF2 (a million rounds) made that most of the suite's
+    time. What a test checks of passwords (sign-in, validation) does not depend on the hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """A page requested in Spanish leaves Spanish active in the thread; every test starts in English."""
     translation.activate("en")
