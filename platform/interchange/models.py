@@ -25,9 +25,9 @@ class ImportRun(models.Model):
     counts = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     # A run is a row before it is a message: beat sends again a run nobody picked up (broker down) or whose worker
-    # stopped answering (heartbeat), and gives up after a few attempts.
+    # stopped reporting progress (interchange.progress) long after it claimed the run, and gives up after 3 attempts.
     attempts = models.PositiveSmallIntegerField(default=0)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -217,14 +217,12 @@ class _Parties:
 
     def __init__(self, identifiers: dict[int, ExternalIdentifier]):
         self.identifiers = identifiers
-        self.entries: dict[int, dict] = {}
-        self.entries_list: list[dict] = []  # the release's "parties", filled as organisations are referenced
+        self.entries: dict[int, dict] = {}  # in the order organisations are first referenced
 
     def reference(self, organisation: Organisation, role: str) -> dict:
         entry = self.entries.get(organisation.pk)
         if entry is None:
             entry = self.entries[organisation.pk] = self._party(organisation)
-            self.entries_list.append(entry)
         if role not in entry["roles"]:
             entry["roles"].append(role)
         return {"id": entry["id"], "name": entry["name"]}
@@ -407,7 +405,7 @@ def _release(process: Process, requirement: Requirement | None, linkages: list[L
         "date": _timestamp(changed_at),
         "tag": ["compiled"],
         "initiationType": "tender",
-        "parties": parties.entries_list,
+        "parties": [],  # filled last, once every organisation was referenced; the key stays in this place
         "buyer": parties.reference(buyer, "buyer"),
     }
     awards, contracts = [], []
@@ -420,6 +418,7 @@ def _release(process: Process, requirement: Requirement | None, linkages: list[L
     if awards:
         release["awards"] = awards
         release["contracts"] = contracts
+    release["parties"] = list(parties.entries.values())
     return release
 
 

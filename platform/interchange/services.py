@@ -511,10 +511,10 @@ def execute_import_run(*, run_id: int) -> ImportRun | None:
         return ImportRun.objects.filter(pk=run_id).first()  # a worker is still reporting on it
     now = timezone.now()
     claimable = Q(status=ImportRun.Status.QUEUED) | Q(
-        status=ImportRun.Status.RUNNING, heartbeat_at__lt=now - SILENT_WORKER
+        status=ImportRun.Status.RUNNING, claimed_at__lt=now - SILENT_WORKER
     )
     claimed = ImportRun.objects.filter(claimable, pk=run_id).update(
-        status=ImportRun.Status.RUNNING, attempts=F("attempts") + 1, heartbeat_at=now
+        status=ImportRun.Status.RUNNING, attempts=F("attempts") + 1, claimed_at=now
     )
     run = ImportRun.objects.filter(pk=run_id).first()
     if not claimed:
@@ -545,7 +545,7 @@ def requeue_stalled_imports(*, queued_for: dt.timedelta = dt.timedelta(minutes=1
     now = timezone.now()
     stalled = ImportRun.objects.filter(
         Q(status=ImportRun.Status.QUEUED, created_at__lt=now - queued_for)
-        | Q(status=ImportRun.Status.RUNNING, heartbeat_at__lt=now - SILENT_WORKER)
+        | Q(status=ImportRun.Status.RUNNING, claimed_at__lt=now - SILENT_WORKER)
     )
     count = 0
     for run in stalled:

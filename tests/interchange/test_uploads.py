@@ -123,7 +123,7 @@ def test_a_run_left_queued_by_a_broker_outage_is_sent_again_and_imported_once(qu
 def test_a_run_whose_worker_went_silent_is_retried_then_given_up(queued_upload):
     run_id, sent = queued_upload
     long_ago = timezone.now() - dt.timedelta(hours=1)
-    ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.RUNNING, attempts=1, heartbeat_at=long_ago)
+    ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.RUNNING, attempts=1, claimed_at=long_ago)
     report_progress(run_id=run_id, done=200, total=1000)  # a long file still reporting: left alone
     assert services.requeue_stalled_imports() == 0
     assert services.execute_import_run(run_id=run_id).attempts == 1  # nor started twice by a stray message
@@ -131,7 +131,7 @@ def test_a_run_whose_worker_went_silent_is_retried_then_given_up(queued_upload):
     assert services.requeue_stalled_imports() == 1
     assert sent == [run_id]
     assert ImportRun.objects.get(pk=run_id).status == ImportRun.Status.QUEUED
-    ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.RUNNING, attempts=3, heartbeat_at=long_ago)
+    ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.RUNNING, attempts=3, claimed_at=long_ago)
     assert services.requeue_stalled_imports() == 0
     run = ImportRun.objects.get(pk=run_id)
     assert run.status == ImportRun.Status.FAILED
