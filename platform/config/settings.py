@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_countries",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "core",
     "accounts",
     "taxonomy",
     "suppliers",
