@@ -8,6 +8,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import VerificationInput
 from taxonomy.models import Industry
 
 from . import selectors, services
@@ -139,11 +140,6 @@ class OrganisationDetail(generics.RetrieveUpdateAPIView):
 
     def get_owner_organisation(self, obj):
         return obj
-
-
-class VerificationInput(serializers.Serializer):
-    approve = serializers.BooleanField()
-    note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class OrganisationVerify(APIView):

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from accounts.models import Organisation
 from accounts.permissions import OrganisationScoped, can_edit_organisation, is_agency_staff
+from core.api import VerificationInput
 from taxonomy.models import Category, CertificationStandard
 
 from . import selectors, services
@@ -226,7 +227,7 @@ class SupplierViewSet(
             serializer.save()
         return Response(self.get_serializer(selectors.with_details(SupplierProfile.objects).get(pk=profile.pk)).data)
 
-    @extend_schema(request=serializers.Serializer, responses=SupplierSerializer)
+    @extend_schema(request=VerificationInput, responses=SupplierSerializer)
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
         """Agency staff approve (`{"approve": true}`) or reject a profile, with a note."""
@@ -250,14 +251,9 @@ class SupplierViewSet(
 
 
 def _verification_input(request) -> dict:
-    data = request.data if isinstance(request.data, dict) else {}
-    approve = data.get("approve")
-    if not isinstance(approve, bool):
-        raise serializers.ValidationError({"approve": ["Must be true or false."]})
-    note = data.get("note", "")
-    if not isinstance(note, str):
-        raise serializers.ValidationError({"note": ["Must be text."]})
-    return {"approve": approve, "note": note}
+    verdict = VerificationInput(data=request.data)
+    verdict.is_valid(raise_exception=True)
+    return verdict.validated_data
 
 
 class ProfilePartViewSet(viewsets.ModelViewSet):
@@ -360,7 +356,7 @@ class CertificationViewSet(ProfilePartViewSet):
     def remove_service(self, certification):
         services.remove_certification(certification=certification, actor=self.request.user)
 
-    @extend_schema(request=serializers.Serializer, responses=CertificationSerializer)
+    @extend_schema(request=VerificationInput, responses=CertificationSerializer)
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
         """Agency staff verify (`{"approve": true}`) or reject a certificate."""

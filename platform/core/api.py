@@ -1,0 +1,18 @@
+"""Serializer pieces every app's API shares."""
+
+from rest_framework import serializers
+from rest_framework.fields import empty
+
+
+class RequiredBooleanField(serializers.BooleanField):
+    """A yes/no the client must say: DRF reads a missing checkbox in form data as False, which would turn a
+    verification sent without ``approve`` into a rejection."""
+
+    default_empty_html = empty
+
+
+class VerificationInput(serializers.Serializer):
+    """Agency staff's verdict on an organisation, a supplier profile or a certificate."""
+
+    approve = RequiredBooleanField(help_text="true approves, false rejects; there is no default.")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
