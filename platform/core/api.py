@@ -9,6 +9,15 @@ class RequiredBooleanField(serializers.BooleanField):
     verification sent without ``approve`` into a rejection."""
 
     default_empty_html = empty
+    # Only a real yes or no: "yes", 1 or "on" are too easily a client's mistake for a verdict this weighty.
+    TRUE_VALUES = {True, "true", "True"}
+    FALSE_VALUES = {False, "false", "False"}
+    NULL_VALUES = set()
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or (isinstance(data, str) and data in self.TRUE_VALUES | self.FALSE_VALUES):
+            return super().to_internal_value(data)
+        self.fail("invalid", input=data)
 
 
 class VerificationInput(serializers.Serializer):

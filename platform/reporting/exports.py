@@ -10,7 +10,7 @@ def as_csv(columns: list[str], rows: list[dict]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({column: _text_cell(row.get(column)) for column in columns} for row in rows)
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes spreadsheet programs read the accents right
 
 
@@ -26,8 +26,21 @@ def as_xlsx(title: str, columns: list[str], rows: list[dict]) -> bytes:
     return buffer.getvalue()
 
 
+# A text cell starting with one of these is read as a formula by spreadsheet programs (OWASP "CSV injection"): an
+# organisation named "=HYPERLINK(...)" must stay a name.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def _text_cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
 def _cell(value):
-    if value is None or isinstance(value, (int, float, str)):
+    if isinstance(value, str):
+        return _text_cell(value)
+    if value is None or isinstance(value, (int, float)):
         return value
     try:
         return float(value)  # Decimal

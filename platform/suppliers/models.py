@@ -1,7 +1,9 @@
 """Supplier profiles: what an SME makes, with what, how much, certified by whom, and how ready it is."""
 
+import uuid
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -110,7 +112,10 @@ class Machine(models.Model):
 
 
 def certificate_upload_to(instance: "Certification", filename: str) -> str:
-    return f"certificates/{instance.profile_id}/{timezone.now():%Y%m}/{filename}"
+    # A random name, not the profile and the uploader's file name: nothing about the path can be guessed, and the
+    # document is only ever read through the permission-checked view (no media URL serves it in any mode).
+    extension = Path(filename).suffix.lower()[:10]
+    return f"certificates/{uuid.uuid4().hex}{extension}"
 
 
 class Certification(models.Model):

@@ -1,9 +1,12 @@
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -240,6 +243,6 @@ def certificate_document(request, pk: int):
     certification = selectors.certification_visible_to(user=request.user, certification_id=pk)
     if certification is None or not certification.document:
         raise Http404
-    return FileResponse(
-        certification.document.open("rb"), as_attachment=False, filename=certification.document.name.rsplit("/", 1)[-1]
-    )
+    extension = Path(certification.document.name).suffix
+    filename = slugify(f"{certification.standard.code} {certification.number}") or f"certificate-{certification.pk}"
+    return FileResponse(certification.document.open("rb"), as_attachment=False, filename=f"{filename}{extension}")

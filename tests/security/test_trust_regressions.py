@@ -42,3 +42,75 @@ class TestVerificationNeedsAVerdict:
         assert response.status_code == 200
         profile.refresh_from_db()
         assert profile.verification_status == "rejected"
+
+
+class TestSpreadsheetFormulaInjection:
+    """A name or region starting with = used to become a live formula in the dashboard's CSV and XLSX exports."""
+
+    ROWS = [{"name": '=HYPERLINK("http://evil.example","x")', "region": "+1+cmd", "value": -5, "note": "@SUM(A1)"}]
+    COLUMNS = ["name", "region", "value", "note"]
+
+    def test_xlsx_cells_are_text(self):
+        import io
+
+        from openpyxl import load_workbook
+
+        from reporting import exports
+
+        sheet = load_workbook(io.BytesIO(exports.as_xlsx("t", self.COLUMNS, self.ROWS))).active
+        name, region, value, note = (cell for cell in sheet[2])
+        assert name.data_type == "s"
+        assert name.value == "'" + self.ROWS[0]["name"]
+        assert region.value == "'+1+cmd"
+        assert note.value == "'@SUM(A1)"
+        assert value.value == -5  # numbers stay numbers
+
+    def test_csv_fields_are_quoted(self):
+        import csv
+        import io
+
+        from reporting import exports
+
+        text = exports.as_csv(self.COLUMNS, self.ROWS).decode("utf-8-sig")
+        row = next(iter(csv.DictReader(io.StringIO(text))))
+        assert row["name"].startswith("'=")
+        assert row["region"] == "'+1+cmd"
+        assert row["value"] == "-5"
+
+
+@pytest.mark.django_db
+class TestCertificateDocumentsAreNeverPublic:
+    """With DEBUG on, /media/certificates/<profile>/<YYYYMM>/<name> used to answer anyone at a guessable path."""
+
+    def test_stored_under_a_random_name_and_no_media_url(self, settings, client):
+        from django.core.files.base import ContentFile
+        from django.test import Client
+        from django.urls import clear_url_caches
+
+        certification = factories.CertificationFactory()
+        certification.document.save("iso-9001-acme.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+        name = certification.document.name
+        folder, stored = name.split("/")  # no profile or month folder to guess
+        assert folder == "certificates"
+        assert "acme" not in stored
+        assert len(stored.removesuffix(".pdf")) == 32  # a uuid4
+
+        settings.DEBUG = True
+        clear_url_caches()
+        import importlib
+
+        import config.urls
+
+        importlib.reload(config.urls)
+        try:
+            assert Client().get(f"/media/{name}").status_code == 404
+            staff = Client()
+            staff.force_login(factories.AgencyStaffFactory())
+            assert staff.get(f"/media/{name}").status_code == 404
+            document = staff.get(f"/suppliers/certifications/{certification.pk}/document/")
+            assert document.status_code == 200
+            assert b"".join(document.streaming_content).startswith(b"%PDF")
+        finally:
+            settings.DEBUG = False
+            importlib.reload(config.urls)
+            clear_url_caches()
