@@ -138,6 +138,9 @@ STORAGES = {
 
 # Uploaded certificates: small documents only, checked by content as well as by extension.
 CERTIFICATE_MAX_UPLOAD_BYTES = env.int("CERTIFICATE_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+# An image certificate whose header declares more pixels than this is refused before anything decodes it (a few
+# hundred bytes of PNG can declare 30,000 × 30,000). Pillow's own bomb warning (89 Mpx) is a refusal too.
+CERTIFICATE_MAX_IMAGE_PIXELS = env.int("CERTIFICATE_MAX_IMAGE_PIXELS", default=50_000_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -181,6 +184,12 @@ MATCHING_STATE_DIR = env.path("MATCHING_STATE_DIR", default=ROOT_DIR / "var" / "
 MATCHING_REMATCH_DEBOUNCE_SECONDS = env.int("MATCHING_REMATCH_DEBOUNCE_SECONDS", default=60)
 # OCDS files uploaded through the API or the page are refused above this size (the command line has no limit).
 OCDS_UPLOAD_MAX_BYTES = env.int("OCDS_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
+# Uploaded OCDS files are read as a stream and refused once they expand (gzip) beyond this; 0 means no limit. The
+# command line uses OCDS_COMMAND_MAX_EXPANDED_BYTES (no limit by default: the operator chose the file).
+OCDS_MAX_EXPANDED_BYTES = env.int("OCDS_MAX_EXPANDED_BYTES", default=2**30)
+OCDS_COMMAND_MAX_EXPANDED_BYTES = env.int("OCDS_COMMAND_MAX_EXPANDED_BYTES", default=0)
+# Deeper JSON than this is refused (OCDS itself needs about 10 levels); it would otherwise exhaust the stack.
+OCDS_MAX_JSON_DEPTH = env.int("OCDS_MAX_JSON_DEPTH", default=100)
 # OCDS exports: the ocid prefix registered with the Open Contracting Partnership for this platform's own processes
 # (imported processes keep their publisher's ocid), and who publishes them under which licence.
 OCDS_OCID_PREFIX = env.str("OCDS_OCID_PREFIX", default="ocds-enlace")
