@@ -1,7 +1,8 @@
 """Match runs and their results, the buyer's shortlist, and the versions of the learned ranker.
 
-A run is written before its task is queued, so neither a broker outage nor a killed worker loses it: a queued or
-running run that nobody finished is queued again (``services.requeue_stalled_runs``). Its matches are written in
+A run is a durable job (``core.jobs``): written before its task is queued, so neither a broker outage nor a killed
+worker loses it; a queued run nobody received or a running run whose heartbeat stopped is queued again by beat and
+failed after ``max_attempts``. Its matches are written in
 one transaction with its status, so a reader sees all of a run's matches or none.
 """
 
@@ -9,8 +10,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.jobs import DurableJob
 
-class MatchRun(models.Model):
+
+class MatchRun(DurableJob):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
@@ -32,8 +35,6 @@ class MatchRun(models.Model):
     )
     engine_version = models.CharField(max_length=64, blank=True)
     model_version = models.CharField(max_length=128, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
     candidates = models.PositiveIntegerField(default=0)
     eligible = models.PositiveIntegerField(default=0)
     excluded = models.PositiveIntegerField(default=0)
@@ -41,7 +42,9 @@ class MatchRun(models.Model):
     timings_ms = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+
+    job_task = "matching.tasks.match_requirement"
+    max_attempts = 5
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -13,11 +13,11 @@ import math
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buyers.models import Requirement
+from core import jobs
 from linkages import services as linkage_services
 from linkages.models import Linkage, Stage
 from suppliers.models import SupplierProfile
@@ -33,21 +33,17 @@ from .state import engine_state, models_dir, today
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = MatchRun.max_attempts
 
 
 # -- runs ----------------------------------------------------------------------------------------------------------
 
 
 def _enqueue(run_id: int) -> None:
+    """Send run ``run_id`` to the workers now; a broker that is down leaves it queued for beat (core.jobs)."""
     from .tasks import match_requirement  # tasks import services: import here to keep the graph acyclic
 
-    try:
-        match_requirement.apply_async(args=[run_id])
-    except Exception:
-        if settings.CELERY_TASK_ALWAYS_EAGER:
-            raise
-        logger.exception("matching: could not queue run %s; it stays queued and will be sent again", run_id)
+    jobs.enqueue(MatchRun, run_id, match_requirement)
 
 
 def request_match_run(
@@ -64,7 +60,7 @@ def request_match_run(
             trigger=trigger,
             requested_by=requested_by if requested_by is not None and requested_by.is_authenticated else None,
         )
-        transaction.on_commit(lambda: _enqueue(run.pk))
+        jobs.enqueue_after_commit(run, _enqueue)
     return run, True
 
 
@@ -108,17 +104,18 @@ def _write_result(run_id: int, result: RankingResult) -> MatchRun:
                 )
             )
         Match.objects.bulk_create(rows)
-        run.status = MatchRun.Status.SUCCEEDED
-        run.engine_version = result.engine_version
-        run.model_version = result.model_version
-        run.candidates = result.candidates
-        run.eligible = result.eligible
-        run.excluded = result.excluded
-        run.excluded_by_reason = result.excluded_by_reason
-        run.timings_ms = result.timings_ms
-        run.error = ""
-        run.finished_at = timezone.now()
-        run.save()
+        jobs.finish(
+            run,
+            status=MatchRun.Status.SUCCEEDED,
+            engine_version=result.engine_version,
+            model_version=result.model_version,
+            candidates=result.candidates,
+            eligible=result.eligible,
+            excluded=result.excluded,
+            excluded_by_reason=result.excluded_by_reason,
+            timings_ms=result.timings_ms,
+            error="",
+        )
         transaction.on_commit(lambda: match_run_finished.send(sender=MatchRun, run=run))
     return run
 
@@ -131,9 +128,14 @@ def execute_match_run(*, run_id: int) -> MatchRun | None:
         return None
     if run.finished:
         return run
-    MatchRun.objects.filter(pk=run_id).update(
-        status=MatchRun.Status.RUNNING, attempts=F("attempts") + 1, started_at=timezone.now()
-    )
+    claimed = jobs.claim(MatchRun, run_id, started_at=timezone.now())
+    if claimed is None:
+        return MatchRun.objects.filter(pk=run_id).first()  # finished meanwhile, or another worker is on it
+    with jobs.heartbeating(claimed):
+        return _rank_and_store(run_id=run_id, run=run)
+
+
+def _rank_and_store(*, run_id: int, run: MatchRun) -> MatchRun | None:
     requirement = Requirement.objects.prefetch_related(None).get(pk=run.requirement_id)
     started = timezone.now()
     snapshot = engine_state.snapshot()
@@ -162,24 +164,12 @@ def fail_match_run(*, run_id: int, error: str) -> MatchRun | None:
         run = MatchRun.objects.select_for_update().filter(pk=run_id).first()
         if run is None or run.status == MatchRun.Status.SUCCEEDED:
             return run
-        run.status = MatchRun.Status.FAILED
-        run.error = error[:2000]
-        run.finished_at = timezone.now()
-        run.save(update_fields=["status", "error", "finished_at"])
-        return run
+        return jobs.finish(run, status=MatchRun.Status.FAILED, error=error[:2000])
 
 
-def requeue_stalled_runs(*, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> int:
-    """Send again the runs nobody finished (broker down when queued, or a worker lost mid-run)."""
-    count = 0
-    for run in selectors.pending_runs(older_than=timezone.now() - older_than):
-        if run.attempts >= MAX_ATTEMPTS:
-            # Stored for operators in one language, whatever language the request that triggered this spoke.
-            fail_match_run(run_id=run.pk, error=f"Gave up after {run.attempts} attempts.")
-            continue
-        _enqueue(run.pk)
-        count += 1
-    return count
+def requeue_stalled_runs() -> int:
+    """Send again the runs nobody finished (broker down when queued, or a worker lost mid-run); core.jobs says when."""
+    return jobs.requeue_stalled(MatchRun, send=_enqueue)
 
 
 def rematch_open_requirements(*, trigger: str = MatchRun.Trigger.SUPPLIERS_CHANGED) -> int:

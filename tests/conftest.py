@@ -26,6 +26,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_inline(settings):
+    """Eager tasks run in the caller during tests, not in the embedded default's background thread (core.jobs);
+    tests/core/test_jobs.py switches the background thread back on to test it."""
+    settings.CORE_RUN_TASKS_INLINE = True
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """A page requested in Spanish leaves Spanish active in the thread; every test starts in English."""
     translation.activate("en")

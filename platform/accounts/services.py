@@ -5,12 +5,15 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from core import outbox
+from core.updates import assign_fields, save_fields
+from core.verification import record_verification
 
 from .models import Invitation, Membership, Organisation, User
 from .permissions import can_edit_organisation, is_agency_staff, is_owner
@@ -82,6 +85,30 @@ def register_organisation(
     return organisation
 
 
+@transaction.atomic(savepoint=False)  # once per new party of an import, inside the import's one transaction
+def create_imported_organisation(
+    *, kind: str, legal_name: str, country: str, region: str = "", city: str = "", address: str = ""
+) -> Organisation:
+    """An organisation named by open procurement data: pending verification, with no member yet.
+
+    No user is behind it, so it has no owner and no tax identifier; agency staff verify it like any other.
+    Text longer than a column is cut, not refused: publishers' addresses run long."""
+    if kind not in (Organisation.Kind.SME, Organisation.Kind.MNC):
+        raise ValidationError({"kind": [_("Imported organisations are SME suppliers or MNC buyers.")]})
+    organisation = Organisation(
+        kind=kind,
+        legal_name=legal_name[:255],
+        country=country,
+        region=region[:128],
+        city=city[:128],
+        address=address[:255],
+    )
+    # Blank tax identifier: nothing to check for uniqueness, so the constraint queries are skipped.
+    organisation.full_clean(exclude=["tax_id_normalised"], validate_unique=False, validate_constraints=False)
+    organisation.save()
+    return organisation
+
+
 @transaction.atomic
 def signup(
     *, email: str, password: str, full_name: str = "", organisation: dict | None = None, language: str = "en"
@@ -106,12 +133,11 @@ def signup(
 def update_organisation(*, organisation: Organisation, actor: User, **fields) -> Organisation:
     if not (can_edit_organisation(actor, organisation) or is_agency_staff(actor)):
         raise PermissionDenied(_("You may only change your own organisation."))
-    unknown = set(fields) - EDITABLE_ORGANISATION_FIELDS
-    if unknown:
-        raise ValidationError({name: [_("This field cannot be changed here.")] for name in sorted(unknown)})
-    for name, value in fields.items():
-        setattr(organisation, name, value)
-    return _save_validated(organisation)
+    changed = assign_fields(instance=organisation, data=fields, allowed=EDITABLE_ORGANISATION_FIELDS)
+    _check_tax_id(organisation=organisation)
+    return save_fields(
+        instance=organisation, fields=[*changed, "tax_id_normalised"], clean_exclude=["tax_id_normalised"]
+    )
 
 
 @transaction.atomic
@@ -120,16 +146,7 @@ def verify_organisation(
 ) -> Organisation:
     if not is_agency_staff(verified_by):
         raise PermissionDenied(_("Only agency staff verify organisations."))
-    organisation.verification_status = (
-        Organisation.VerificationStatus.VERIFIED if approve else Organisation.VerificationStatus.REJECTED
-    )
-    organisation.verified_by = verified_by
-    organisation.verified_at = timezone.now()
-    organisation.verification_note = note
-    organisation.save(
-        update_fields=["verification_status", "verified_by", "verified_at", "verification_note", "updated_at"]
-    )
-    return organisation
+    return record_verification(obj=organisation, approve=approve, by=verified_by, note=note)
 
 
 @transaction.atomic
@@ -141,6 +158,21 @@ def invite_colleague(*, organisation: Organisation, email: str, role: str, invit
     email = User.objects.normalize_email(email).lower()
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise ValidationError({"email": [_("This person is already a member.")]})
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()  # one invitation at a time
+    # Inviting again someone whose invitation is still open (a retried request, a double click) is that invitation.
+    pending = (
+        Invitation.objects.filter(
+            organisation=organisation, email__iexact=email, accepted_at=None, expires_at__gt=timezone.now()
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if pending is not None:
+        if pending.role != role:
+            pending.role = role
+            pending.save(update_fields=["role"])
+        _queue_invitation_email(pending)
+        return pending
     invitation = Invitation(
         organisation=organisation,
         email=email,
@@ -150,26 +182,35 @@ def invite_colleague(*, organisation: Organisation, email: str, role: str, invit
     )
     invitation.full_clean()
     invitation.save()
-    from .tasks import send_invitation_email
-
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
+    _queue_invitation_email(invitation)
     return invitation
 
 
-def send_invitation(*, invitation_id: int) -> None:
-    """Render and send the invitation e-mail in the inviter's language."""
-    invitation = Invitation.objects.select_related("organisation", "invited_by").get(pk=invitation_id)
-    if not invitation.is_open:
-        return
+def _queue_invitation_email(invitation: Invitation) -> None:
+    """The invitation e-mail, in the inviter's language, into the outbox in the caller's transaction (sent once)."""
     path = reverse("accounts:accept_invitation", kwargs={"token": invitation.token})
     context = {"invitation": invitation, "accept_url": f"{settings.SITE_URL}{path}"}
-    with translation.override(invitation.invited_by.preferred_language):
+    language = invitation.invited_by.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
         subject = _("You are invited to join %(organisation)s on Enlace") % {"organisation": invitation.organisation}
         text = render_to_string("accounts/email/invitation.txt", context)
         html = render_to_string("accounts/email/invitation.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [invitation.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    outbox.queue_email(
+        to=invitation.email,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        language=language,
+        dedupe_key=f"invitation:{invitation.pk}",
+    )
+
+
+def send_invitation(*, invitation_id: int) -> None:
+    """Queue the invitation e-mail (what a message from before the outbox asks for); never a second copy."""
+    invitation = Invitation.objects.select_related("organisation", "invited_by").get(pk=invitation_id)
+    if invitation.is_open:
+        with transaction.atomic():
+            _queue_invitation_email(invitation)
 
 
 @transaction.atomic

@@ -4,8 +4,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.jobs import DurableJob
 
-class ImportRun(models.Model):
+from .progress import live_progress
+
+
+class ImportRun(DurableJob):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
@@ -15,7 +19,7 @@ class ImportRun(models.Model):
 
     file_name = models.CharField(max_length=255)
     stored_path = models.CharField(max_length=500, blank=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
     default_country = models.CharField(max_length=2, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -23,19 +27,23 @@ class ImportRun(models.Model):
     processed = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     counts = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
-    # A run is a row before it is a message: beat sends again a run nobody picked up (broker down) or whose worker
-    # stopped reporting progress (interchange.progress) long after it claimed the run, and gives up after 3 attempts.
-    attempts = models.PositiveSmallIntegerField(default=0)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    # A run is a durable job (core.jobs), a row before it is a message: beat sends again a run nobody picked up
+    # (broker down) or whose worker stopped its heartbeat and progress reports, and gives up after 3 attempts.
+
+    job_task = "interchange.tasks.import_ocds_run"
+    max_attempts = 3
 
     class Meta:
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.status})"
+
+    def gave_up_error(self) -> str:
+        return f"Gave up after {self.attempts} attempts: the worker stopped before the import finished."
+
+    def is_alive(self) -> bool:
+        return live_progress(run_id=self.pk) is not None  # a long file still reporting progress
 
 
 class ImportedRecord(models.Model):

@@ -3,13 +3,13 @@
 import datetime as dt
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
+from core import outbox
 from suppliers.models import Certification
 
 from .models import Notification
@@ -80,9 +80,11 @@ def scan_expiring_certifications(*, today: dt.date | None = None) -> int:
     """Tell each SME about its certificates expiring within 30, 7 or 0 days (once per threshold)."""
     today = today or timezone.localdate()
     horizon = today + dt.timedelta(days=max(EXPIRY_THRESHOLDS))
-    certificates = Certification.objects.filter(
-        status=Certification.Status.ACTIVE, expires_on__gte=today, expires_on__lte=horizon
-    ).select_related("standard", "profile__organisation")
+    certificates = (
+        Certification.objects.valid_on(today)  # the one valid-certificate rule
+        .filter(expires_on__lte=horizon)
+        .select_related("standard", "profile__organisation")
+    )
     created = 0
     for certificate in certificates:
         days_left = (certificate.expires_on - today).days
@@ -105,7 +107,11 @@ def scan_expiring_certifications(*, today: dt.date | None = None) -> int:
 
 
 def send_daily_digests(*, now: dt.datetime | None = None) -> int:
-    """One e-mail per person with everything not e-mailed yet, in their language; returns e-mails sent."""
+    """One e-mail per person with everything not e-mailed yet, in their language; returns e-mails sent.
+
+    Each digest goes into the outbox in the transaction that marks its notifications e-mailed, so a crash loses
+    neither and a second run sends no copy; this task (already a worker) then sends it. One that fails to send is
+    retried by beat (core.outbox)."""
     now = now or timezone.now()
     sent = 0
     pending_users = User.objects.filter(notifications__emailed_at=None, is_active=True).distinct()
@@ -118,16 +124,20 @@ def send_daily_digests(*, now: dt.datetime | None = None) -> int:
             )
             if not items:
                 continue
-            with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            language = user.preferred_language or settings.LANGUAGE_CODE
+            with translation.override(language):
                 context = {"user": user, "items": items, "site_url": settings.SITE_URL}
                 subject = _("Enlace: %(count)s new notifications") % {"count": len(items)}
-                send_mail(
+                email, _created = outbox.queue_email(
+                    to=user.email,
                     subject=subject,
-                    message=render_to_string("notifications/email/digest.txt", context),
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    recipient_list=[user.email],
-                    html_message=render_to_string("notifications/email/digest.html", context),
+                    body_text=render_to_string("notifications/email/digest.txt", context),
+                    body_html=render_to_string("notifications/email/digest.html", context),
+                    language=language,
+                    dedupe_key=f"digest:{user.pk}:{items[0].pk}-{items[-1].pk}:{len(items)}",
+                    publish=False,
                 )
             Notification.objects.filter(pk__in=[item.pk for item in items]).update(emailed_at=now)
-            sent += 1
+        outbox.deliver_now(email)
+        sent += 1
     return sent
