@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Membership
@@ -16,7 +16,13 @@ from accounts.permissions import is_agency_staff
 from buyers.models import Requirement
 from buyers.selectors import may_manage, open_requirements_for_supplier, requirements_visible_to
 from linkages import selectors as linkage_selectors
-from suppliers.models import Capability, Certification, SupplierProfile, VerificationStatus
+from suppliers.models import (
+    Capability,
+    Certification,
+    SupplierProfile,
+    VerificationStatus,
+    certificate_in_standing_q,
+)
 from taxonomy.models import CertificationStandard
 
 from .engine.documents import (
@@ -109,12 +115,13 @@ def supplier_records(*, profile_ids: Iterable[int] | None = None) -> list[Suppli
     certificate_rows = (
         Certification.objects.filter(profile_id__in=ids) if profile_ids is not None else Certification.objects
     )
-    for profile_id, standard, issued, expires, status, verification in certificate_rows.values_list(
-        "profile_id", "standard__code", "issued_on", "expires_on", "status", "verification_status"
-    ):
-        active = status == Certification.Status.ACTIVE and verification != VerificationStatus.REJECTED
+    # ``active`` is the day-independent half of the one valid-certificate rule, computed by the database from the
+    # same Q; the engine (no Django) applies the date half, issued_on <= day <= expires_on, on the needed-by date.
+    for profile_id, standard, issued, expires, active in certificate_rows.annotate(
+        in_standing=ExpressionWrapper(certificate_in_standing_q(), output_field=BooleanField())
+    ).values_list("profile_id", "standard__code", "issued_on", "expires_on", "in_standing"):
         certifications[profile_id].append(
-            CertificationRecord(standard=standard, issued_on=issued, expires_on=expires, active=active)
+            CertificationRecord(standard=standard, issued_on=issued, expires_on=expires, active=bool(active))
         )
     responsiveness = linkage_selectors.responsiveness_by_supplier()
     return [
@@ -289,14 +296,10 @@ def matches_of(
     if min_score is not None:
         matches = matches.filter(score__gte=min_score)
     if certification:
-        today = timezone.localdate()
         matches = matches.filter(
             Exists(
-                Certification.objects.filter(
-                    profile_id=OuterRef("supplier_id"),
-                    standard__code=certification,
-                    status=Certification.Status.ACTIVE,
-                    expires_on__gte=today,
+                Certification.objects.valid_on(timezone.localdate()).filter(
+                    profile_id=OuterRef("supplier_id"), standard__code=certification
                 )
             )
         )

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core.verification import Verifiable, VerificationStatus
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -77,17 +79,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         return cached
 
 
-class Organisation(models.Model):
+class Organisation(Verifiable):
     class Kind(models.TextChoices):
         SME = "sme", _("SME supplier")
         MNC = "mnc", _("MNC buyer")
         AGENCY = "agency", _("Agency")
         CONSULTANCY = "consultancy", _("Consultancy")
 
-    class VerificationStatus(models.TextChoices):
-        PENDING = "pending", _("Pending verification")
-        VERIFIED = "verified", _("Verified")
-        REJECTED = "rejected", _("Rejected")
+    VerificationStatus = VerificationStatus  # the one core list, still reachable as Organisation.VerificationStatus
 
     class SizeClass(models.TextChoices):
         MICRO = "micro", _("Micro (1–10)")
@@ -144,14 +143,6 @@ class Organisation(models.Model):
         on_delete=models.SET_NULL,
         related_name="organisations",
     )
-    verification_status = models.CharField(
-        max_length=16, choices=VerificationStatus.choices, default=VerificationStatus.PENDING, db_index=True
-    )
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    verified_at = models.DateTimeField(null=True, blank=True)
-    verification_note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -177,10 +168,6 @@ class Organisation(models.Model):
     @property
     def display_name(self) -> str:
         return str(self)
-
-    @property
-    def is_verified(self) -> bool:
-        return self.verification_status == self.VerificationStatus.VERIFIED
 
 
 class Membership(models.Model):

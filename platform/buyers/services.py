@@ -1,14 +1,17 @@
 """Every write about sourcing requirements happens here."""
 
 import datetime as dt
+from decimal import Decimal
 
-import pycountry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
+from accounts.permissions import has_buyer_powers
+from core.currency import validate_currency
+from core.updates import update_fields
 from suppliers.models import VerificationStatus
 
 from .models import RequiredCertification, Requirement, RequirementInvitation
@@ -33,13 +36,18 @@ REQUIREMENT_FIELDS = (
     "restrict_to_delivery_country",
 )
 SCALAR_FIELDS = frozenset(REQUIREMENT_FIELDS)
-
-
-def validate_currency(code: str) -> str:
-    code = (code or "").strip().upper()
-    if not code or pycountry.currencies.get(alpha_3=code) is None:
-        raise ValidationError({"currency": [_("“%(code)s” is not an ISO 4217 currency code.") % {"code": code}]})
-    return code
+# What an imported tender (OCDS) sets on its requirement.
+IMPORTED_FIELDS = frozenset(
+    {
+        "title",
+        "specification",
+        "estimated_annual_value",
+        "currency",
+        "delivery_country",
+        "delivery_region",
+        "delivery_city",
+    }
+)
 
 
 def _validate_needed_by(needed_by: dt.date | None) -> None:
@@ -62,6 +70,11 @@ def _set_certifications(requirement: Requirement, required_certifications) -> No
 def _announce_change(requirement: Requirement) -> None:
     if requirement.status == Requirement.Status.OPEN:
         transaction.on_commit(lambda: requirement_changed.send(sender=Requirement, requirement=requirement))
+
+
+def _announce_published(requirement: Requirement) -> None:
+    """The one way a requirement is announced as open: a buyer publishing it, or an import bringing it in open."""
+    transaction.on_commit(lambda: requirement_published.send(sender=Requirement, requirement=requirement))
 
 
 @transaction.atomic
@@ -115,10 +128,7 @@ def update_requirement(
         fields["currency"] = validate_currency(fields["currency"])
     if "needed_by" in fields:
         _validate_needed_by(fields["needed_by"])
-    for name, value in fields.items():
-        setattr(requirement, name, value)
-    requirement.full_clean()
-    requirement.save()
+    update_fields(instance=requirement, data=fields, allowed=SCALAR_FIELDS)
     if categories is not None:
         requirement.categories.set(categories)
     if required_certifications is not None:
@@ -144,6 +154,9 @@ def change_status(*, requirement: Requirement, actor, to_status: str) -> Require
                 ]
             }
         )
+    if to_status == Requirement.Status.OPEN and not has_buyer_powers(actor, requirement.buyer, editing=True):
+        # Publishing notifies suppliers and ranks them for the buyer: a buyer power, which waits for verification.
+        raise PermissionDenied(_("Your buyer organisation must be verified by agency staff before it publishes."))
     if to_status == Requirement.Status.OPEN:
         missing = {}
         if not requirement.categories.exists():
@@ -158,8 +171,67 @@ def change_status(*, requirement: Requirement, actor, to_status: str) -> Require
     requirement.status = to_status
     requirement.save(update_fields=["status", "published_at", "closed_at", "updated_at"])
     if to_status == Requirement.Status.OPEN:
-        transaction.on_commit(lambda: requirement_published.send(sender=Requirement, requirement=requirement))
+        _announce_published(requirement)
     return requirement
+
+
+# -- imports (open procurement data): no actor; interchange checked who may import ---------------------------------
+
+
+@transaction.atomic(savepoint=False)  # per tender, inside the import's one transaction
+def import_requirement(
+    *,
+    buyer: Organisation,
+    fields: dict,
+    categories,
+    existing: Requirement | None = None,
+    published_at: dt.datetime | None = None,
+) -> tuple[Requirement, bool]:
+    """An open tender from imported data becomes a public, open requirement, or brings its requirement up to date.
+
+    A new one is announced as published (so matching queues its run), a changed open one as changed, one that did
+    not change not at all: importing the same tender twice sends nothing. Returns (requirement, created)."""
+    unknown = set(fields) - IMPORTED_FIELDS
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be set.")] for name in sorted(unknown)})
+    fields = {**fields, "currency": validate_currency(fields.get("currency") or "USD")}
+    if fields.get("estimated_annual_value") is not None:  # publishers give any precision; the column keeps cents
+        fields["estimated_annual_value"] = Decimal(fields["estimated_annual_value"]).quantize(Decimal("0.01"))
+    category_ids = {category.pk for category in categories}
+    if existing is None:
+        requirement = Requirement(
+            buyer=buyer,
+            status=Requirement.Status.OPEN,
+            visibility=Requirement.Visibility.PUBLIC,
+            published_at=published_at or timezone.now(),
+            **fields,
+        )
+        requirement.full_clean(exclude=["buyer", "created_by"])  # the buyer was just found or created
+        requirement.save()
+        requirement.categories.set(category_ids)
+        _announce_published(requirement)
+        return requirement, True
+    changed = {name: value for name, value in fields.items() if getattr(existing, name) != value}
+    if changed:
+        update_fields(instance=existing, data=changed, allowed=IMPORTED_FIELDS)
+    if category_ids != set(existing.categories.values_list("pk", flat=True)):
+        existing.categories.set(category_ids)
+        changed["categories"] = category_ids
+    if changed:
+        _announce_change(existing)
+    return existing, False
+
+
+@transaction.atomic(savepoint=False)  # per tender, inside the import's one transaction
+def close_imported_requirement(*, requirement: Requirement, awarded: bool) -> bool:
+    """The publisher closed (or awarded) an imported tender: its requirement follows. True when it changed."""
+    to_status = Requirement.Status.AWARDED if awarded else Requirement.Status.CLOSED
+    if requirement.status == to_status:
+        return False
+    requirement.status = to_status
+    requirement.closed_at = requirement.closed_at or timezone.now()
+    requirement.save(update_fields=["status", "closed_at", "updated_at"])
+    return True
 
 
 @transaction.atomic
@@ -167,12 +239,13 @@ def invite_suppliers(*, requirement: Requirement, actor, suppliers) -> list[Requ
     """Invite published suppliers; inviting one twice changes nothing."""
     if not may_manage(user=actor, requirement=requirement):
         raise PermissionDenied(_("Only the buyer's team and agency staff invite suppliers."))
+    if not has_buyer_powers(actor, requirement.buyer, editing=True):
+        raise PermissionDenied(_("Your buyer organisation must be verified by agency staff before it invites."))
     invitations = []
-    refused = [str(s) for s in suppliers if not s.published or s.verification_status == VerificationStatus.REJECTED]
+    # A hidden supplier is answered as an unknown one: its name (or that it exists) is not the buyer's to learn.
+    refused = sorted(s.pk for s in suppliers if not s.published or s.verification_status == VerificationStatus.REJECTED)
     if refused:
-        raise ValidationError(
-            {"suppliers": [_("Not available for invitation: %(names)s.") % {"names": ", ".join(refused)}]}
-        )
+        raise ValidationError({"suppliers": [_("Unknown supplier ids: %(ids)s") % {"ids": refused}]})
     for supplier in suppliers:
         invitation, _created = RequirementInvitation.objects.get_or_create(
             requirement=requirement, supplier=supplier, defaults={"invited_by": actor}

@@ -1,14 +1,29 @@
 """Reads OCDS files as published: release and record packages (1.0 and 1.1), bare releases, JSON Lines, gzip.
 
-Plain Python, no Django. Every problem is an ``OcdsFileError`` naming the file, the JSON path and the reason, so a
-broken file is reported once and nothing from it is written.
+Plain Python and ijson, no Django. The file is read as a stream (gzip decompressed as it goes, JSON parsed by
+ijson's C backend when it is installed) and releases are handed out one at a time, so memory stays flat whatever
+the size of the file: only one release (or one record) is ever built whole. A file that expands beyond
+``max_bytes`` or nests deeper than ``max_depth`` is refused. Every problem is an ``OcdsFileError`` naming the
+file, the JSON path and the reason, so a broken file is reported once and nothing from it is written.
 """
 
 import gzip
-import json
+import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import ijson
+
+# OCDS itself needs about ten levels (a versioned release in a record); the builder below is iterative, but what
+# consumes a release (jsonschema, the 1.0 flattening, json.dumps) recurses, and ijson's own prefixes grow with depth.
+DEFAULT_MAX_DEPTH = 100
+_CHUNK = 64 * 1024
+_PEEK = 1024 * 1024  # JSON Lines are told from a document by the first line, when it ends within this many bytes
+_BOM = b"\xef\xbb\xbf"
+_SPACE = re.compile(rb"[ \t\r]*")
+_BLANK = re.compile(rb"[ \t\r\n]*")
 
 
 class OcdsFileError(ValueError):
@@ -23,38 +38,250 @@ class SourceRelease:
     release: dict
 
 
-def _open_text(path: Path) -> str:
-    raw = path.read_bytes()
-    if raw[:2] == b"\x1f\x8b":
+# -- bytes ---------------------------------------------------------------------------------------------------------
+
+
+class _Limited:
+    """The file's bytes, decompressed as they are read, refused once more than ``max_bytes`` came out."""
+
+    def __init__(self, raw, *, name: str, compressed: bool, max_bytes: int | None):
+        self.raw, self.name, self.compressed, self.max_bytes = raw, name, compressed, max_bytes or None
+        self.count = 0
+
+    def read(self, size: int = -1) -> bytes:
         try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise OcdsFileError(path.name, "$", f"not a readable gzip file ({exc})") from exc
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise OcdsFileError(path.name, "$", f"not UTF-8 text (byte {exc.start})") from exc
+            data = self.raw.read(size)
+        except (OSError, EOFError, zlib.error) as exc:
+            if not self.compressed:
+                raise
+            raise OcdsFileError(self.name, "$", f"not a readable gzip file ({exc})") from exc
+        self.count += len(data)
+        if self.max_bytes is not None and self.count > self.max_bytes:
+            raise OcdsFileError(self.name, "$", f"rejected: expands beyond {self.max_bytes / 2**20:g} MB")
+        return data
 
 
-def _documents(name: str, text: str) -> Iterator[tuple[str, object]]:
-    if not text.strip():
-        raise OcdsFileError(name, "$", "the file is empty")
-    try:
-        yield "$", json.loads(text)
-        return
-    except json.JSONDecodeError as whole_error:
-        lines = [line for line in text.splitlines() if line.strip()]
-        if len(lines) < 2:
+class _Replay:
+    """A stream that first gives back the bytes already peeked at, then the rest."""
+
+    def __init__(self, head: bytes, rest):
+        self.head, self.pos, self.rest = head, 0, rest
+
+    def read(self, size: int = -1) -> bytes:
+        # No more than asked: ijson parses what one read gives before it hands out the first event of it.
+        size = size if size is not None and size >= 0 else _CHUNK
+        if self.pos < len(self.head):
+            data = self.head[self.pos : self.pos + size]
+            self.pos += len(data)
+            return data
+        return self.rest.read(size) if size else b""
+
+
+class _Lines:
+    """JSON Lines: each line with content is read as a stream of its own; ``number`` counts every line."""
+
+    def __init__(self, raw):
+        self.raw, self.buffer, self.pos, self.eof = raw, b"", 0, False
+        self.number, self.in_line = 0, False
+
+    def _fill(self) -> bool:
+        if self.pos < len(self.buffer):
+            return True
+        if self.eof:
+            return False
+        self.buffer, self.pos = self.raw.read(_CHUNK), 0
+        if not self.buffer:
+            self.eof = True
+        return bool(self.buffer)
+
+    def next_line(self) -> bool:
+        """Move to the next line that has content; False at the end of the file."""
+        while self.in_line:  # whatever the parser left of the previous line
+            if not self.read(_CHUNK):
+                break
+        self.number += 1
+        while self._fill():
+            self.pos = _SPACE.match(self.buffer, self.pos).end()
+            if self.pos >= len(self.buffer):
+                continue
+            if self.buffer[self.pos] == 0x0A:  # a blank line
+                self.pos += 1
+                self.number += 1
+                continue
+            self.in_line = True
+            return True
+        return False
+
+    def read(self, size: int = -1) -> bytes:
+        if size == 0:
+            return b""
+        if not self.in_line or not self._fill():
+            self.in_line = False
+            return b""
+        size = size if size and size > 0 else _CHUNK
+        end = self.buffer.find(b"\n", self.pos, self.pos + size)
+        if end >= 0:
+            data, self.pos, self.in_line = self.buffer[self.pos : end + 1], end + 1, False
+        else:
+            data = self.buffer[self.pos : self.pos + size]
+            self.pos += len(data)
+        return data
+
+
+# -- JSON ------------------------------------------------------------------------------------------------------------
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def _json_error(exc: Exception) -> str:
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    message = message.removeprefix("parse error: ").removeprefix("lexical error: ")
+    if "UTF8" in message or "UTF-8" in message or isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    return f"not valid JSON: {message}"
+
+
+class _Document:
+    """One JSON document (a whole file, or one line of JSON Lines) as ijson's events, built a release at a time."""
+
+    def __init__(self, stream, *, name: str, where: str, max_depth: int):
+        self.events = iter(ijson.basic_parse(stream, use_float=True))
+        self.name, self.where, self.max_depth = name, where, max_depth
+
+    def releases(self) -> Iterator[SourceRelease]:
+        try:
+            first = next(self.events, None)
+            if first is None:
+                raise OcdsFileError(self.name, self.where, "not valid JSON: no value")
+            yield from self._value(first, self.where, depth=0)
+            for _event in self.events:  # only whitespace may follow: the parser says otherwise
+                raise OcdsFileError(self.name, self.where, "not valid JSON: more than one value")
+        except ijson.JSONError as exc:
+            raise OcdsFileError(self.name, self.where, _json_error(exc)) from exc
+        except _TooDeep as exc:
+            where = str(exc) or self.where
+            where = where if len(where) <= 120 else f"{where[:120]}…"  # nested arrays: $[0][0][0]…
+            raise OcdsFileError(self.name, where, f"rejected: nested deeper than {self.max_depth} levels") from exc
+
+    def _value(self, first: tuple, where: str, *, depth: int) -> Iterator[SourceRelease]:
+        """The releases in the value that starts with ``first``: an array of documents, or an object (``_object``)."""
+        event, value = first
+        if event == "start_array":
+            for index, item in enumerate(self._items(where, depth + 1)):
+                yield from self._value(item, f"{where}[{index}]", depth=depth + 1)
+            return
+        if event != "start_map":
+            raise OcdsFileError(self.name, where, f"expected a JSON object, found {type(value).__name__}")
+        yield from self._object(where, depth + 1)
+
+    def _items(self, where: str, depth: int) -> Iterator[tuple]:
+        """The first event of each item of the array just started (the caller consumes each item)."""
+        self._deeper(where, depth)
+        for event, value in self.events:
+            if event == "end_array":
+                return
+            yield event, value
+
+    def _object(self, where: str, depth: int) -> Iterator[SourceRelease]:
+        """An object at the top of a document or inside a top-level array: a package, or a bare release."""
+        self._deeper(where, depth)
+        built: dict = {}
+        streamed = None
+        for event, key in self.events:
+            if event == "end_map":
+                break
+            first = next(self.events)
+            if key in ("releases", "records") and first[0] == "start_array":
+                if streamed and streamed != key:
+                    raise OcdsFileError(self.name, where, "a package with both releases and records")
+                streamed = key
+                built.setdefault(key, [])
+                for index, item in enumerate(self._items(f"{where}.{key}", depth + 1)):
+                    here = f"{where}.{key}[{index}]"
+                    element = self._build(item, here, depth + 1)
+                    if key == "releases":
+                        yield _checked(self.name, here, element)
+                    else:
+                        yield from _record_releases(self.name, here, element)
+            else:
+                if streamed and key in ("releases", "records"):
+                    raise OcdsFileError(self.name, where, "a package with both releases and records")
+                built[key] = self._build(first, f"{where}.{key}", depth)
+        if streamed:
+            return
+        if "records" in built:
             raise OcdsFileError(
-                name, "$", f"not valid JSON: {whole_error.msg} at line {whole_error.lineno}, column {whole_error.colno}"
-            ) from whole_error
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield f"line {number}", json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise OcdsFileError(name, f"line {number}", f"not valid JSON: {exc.msg} at column {exc.colno}") from exc
+                self.name, f"{where}.records", f"expected an array, found {type(built['records']).__name__}"
+            )
+        if "releases" in built:
+            raise OcdsFileError(
+                self.name, f"{where}.releases", f"expected an array, found {type(built['releases']).__name__}"
+            )
+        if "ocid" in built:
+            yield _checked(self.name, where, built)
+            return
+        raise OcdsFileError(self.name, where, "not OCDS: no releases, records or ocid")
+
+    def _deeper(self, where: str, depth: int) -> None:
+        if depth > self.max_depth:
+            raise _TooDeep(where)
+
+    def _build(self, first: tuple, where: str, depth: int):
+        """The whole value that starts with ``first``, built without recursion and no deeper than allowed."""
+        event, value = first
+        if event == "start_map":
+            root = {}
+        elif event == "start_array":
+            root = []
+        else:
+            return value
+        self._deeper(where, depth + 1)
+        limit = self.max_depth - depth
+        stack = [root]
+        top, is_map, key = root, event == "start_map", None
+        for event, value in self.events:
+            if event == "map_key":
+                key = value
+            elif event == "end_map" or event == "end_array":
+                stack.pop()
+                if not stack:
+                    return root
+                top = stack[-1]
+                is_map = type(top) is dict
+            elif event == "start_map" or event == "start_array":
+                child = {} if event == "start_map" else []
+                if is_map:
+                    top[key] = child
+                else:
+                    top.append(child)
+                stack.append(child)
+                if len(stack) > limit:
+                    raise _TooDeep(where)
+                top, is_map = child, event == "start_map"
+            elif is_map:
+                top[key] = value
+            else:
+                top.append(value)
+        raise OcdsFileError(self.name, where, "not valid JSON: premature end")
+
+
+def _first_line_is_a_value(line: bytes, max_depth: int) -> bool:
+    """Whether the first line holds a whole JSON value (or a broken one), rather than the start of a document."""
+    depth, started = 0, False
+    try:
+        for event, _value in ijson.basic_parse(line, use_float=True):
+            started = True
+            if event in ("start_map", "start_array"):
+                depth += 1
+                if depth > max_depth:
+                    return False  # the document reading will say it is too deep
+            elif event in ("end_map", "end_array"):
+                depth -= 1
+    except ijson.JSONError as exc:
+        return "premature EOF" not in str(exc) and "Incomplete" not in str(exc)
+    return started and depth == 0
 
 
 def _latest_versions(versioned: dict) -> dict:
@@ -66,33 +293,6 @@ def _latest_versions(versioned: dict) -> dict:
     if isinstance(versioned, dict):
         return {key: _latest_versions(value) for key, value in versioned.items()}
     return versioned
-
-
-def _releases_of(name: str, where: str, document: object) -> Iterator[SourceRelease]:
-    if isinstance(document, list):
-        for index, item in enumerate(document):
-            yield from _releases_of(name, f"{where}[{index}]", item)
-        return
-    if not isinstance(document, dict):
-        raise OcdsFileError(name, where, f"expected a JSON object, found {type(document).__name__}")
-    if "releases" in document and "records" not in document:
-        releases = document["releases"]
-        if not isinstance(releases, list):
-            raise OcdsFileError(name, f"{where}.releases", f"expected an array, found {type(releases).__name__}")
-        for index, release in enumerate(releases):
-            yield _checked(name, f"{where}.releases[{index}]", release)
-        return
-    if "records" in document:
-        records = document["records"]
-        if not isinstance(records, list):
-            raise OcdsFileError(name, f"{where}.records", f"expected an array, found {type(records).__name__}")
-        for index, record in enumerate(records):
-            yield from _record_releases(name, f"{where}.records[{index}]", record)
-        return
-    if "ocid" in document:
-        yield _checked(name, where, document)
-        return
-    raise OcdsFileError(name, where, "not OCDS: no releases, records or ocid")
 
 
 def _record_releases(name: str, where: str, record: object) -> Iterator[SourceRelease]:
@@ -134,13 +334,53 @@ def _checked(name: str, where: str, release: object) -> SourceRelease:
     return SourceRelease(path=where, release=release)
 
 
-def read_releases(path: Path | str) -> list[SourceRelease]:
-    """Every release in the file, or an ``OcdsFileError`` for the first problem found."""
+def iter_releases(
+    path: Path | str, *, max_bytes: int | None = None, max_depth: int = DEFAULT_MAX_DEPTH
+) -> Iterator[SourceRelease]:
+    """Every release in the file, one at a time, or an ``OcdsFileError`` for the first problem found.
+
+    ``max_bytes`` limits what the file may expand to (gzip), ``max_depth`` how deeply its JSON may nest."""
     path = Path(path)
-    text = _open_text(path)
-    releases = []
-    for where, document in _documents(path.name, text):
-        releases.extend(_releases_of(path.name, where, document))
-    if not releases:
-        raise OcdsFileError(path.name, "$", "no release in the file")
-    return releases
+    name = path.name
+    with path.open("rb") as handle:
+        compressed = handle.read(2) == b"\x1f\x8b"
+        handle.seek(0)
+        raw = gzip.GzipFile(fileobj=handle, mode="rb") if compressed else handle
+        stream = _Limited(raw, name=name, compressed=compressed, max_bytes=max_bytes)
+        chunks, peeked = [], 0
+        while peeked < _PEEK:
+            chunk = stream.read(_CHUNK)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            peeked += len(chunk)
+        head = b"".join(chunks).removeprefix(_BOM)
+        del chunks
+        content = _BLANK.match(head).end()
+        if content == len(head) and len(head) < _PEEK:
+            raise OcdsFileError(name, "$", "the file is empty")
+        first_end = head.find(b"\n", content)
+        after = _BLANK.match(head, first_end + 1).end() if first_end >= 0 else len(head)
+        lines = first_end >= 0 and after < len(head) and _first_line_is_a_value(head[content:first_end], max_depth)
+        replay = _Replay(head, stream)
+        found = 0
+        if not lines:
+            for source in _Document(replay, name=name, where="$", max_depth=max_depth).releases():
+                found += 1
+                yield source
+        else:
+            reader = _Lines(replay)
+            while reader.next_line():
+                where = f"line {reader.number}"
+                for source in _Document(reader, name=name, where=where, max_depth=max_depth).releases():
+                    found += 1
+                    yield source
+        if not found:
+            raise OcdsFileError(name, "$", "no release in the file")
+
+
+def read_releases(
+    path: Path | str, *, max_bytes: int | None = None, max_depth: int = DEFAULT_MAX_DEPTH
+) -> list[SourceRelease]:
+    """Every release in the file as a list (small files, tests); ``iter_releases`` streams them."""
+    return list(iter_releases(path, max_bytes=max_bytes, max_depth=max_depth))

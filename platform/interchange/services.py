@@ -19,24 +19,27 @@ from decimal import Decimal
 from pathlib import Path
 
 import pycountry
+from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import services as account_services
 from accounts.models import Organisation
 from accounts.permissions import is_agency_staff
+from buyers import services as buyer_services
 from buyers.models import Requirement
+from core import jobs
+from core.currency import is_currency
 from linkages import services as linkage_services
 from linkages.models import Linkage
-from matching import services as matching_services
-from matching.models import MatchRun
-from suppliers.models import Capability, SupplierProfile
-from suppliers.services import get_or_create_profile
+from suppliers import selectors as supplier_selectors
+from suppliers import services as supplier_services
 from taxonomy.models import Category
+from taxonomy.services import find_or_create_category
 
 from .extract import (
     BUYER_ROLES,
@@ -49,8 +52,8 @@ from .extract import (
     normalised_name,
 )
 from .models import ExternalIdentifier, ImportedObject, ImportedRecord, ImportRun
-from .progress import SILENT_WORKER, live_progress, report_progress
-from .reader import OcdsFileError, read_releases
+from .progress import live_progress, report_progress
+from .reader import OcdsFileError, iter_releases
 
 logger = logging.getLogger(__name__)
 
@@ -72,27 +75,8 @@ class _Rejected(Exception):
 
 
 def _category(classification: Classification) -> Category:
-    scheme, code = classification.scheme, classification.code[:16]
-    if scheme == "CPV":
-        code = code.split("-")[0][:8]
-    found = Category.objects.filter(scheme=scheme, code=code).first()
-    if found:
-        return found
-    parent = None
-    if scheme == "CPV":
-        # Join the CPV tree at the nearest known ancestor (codes lose significant digits from the right).
-        for digits in range(len(code.rstrip("0")) - 1, 1, -1):
-            parent = Category.objects.filter(scheme="CPV", code=code[:digits].ljust(8, "0")).first()
-            if parent:
-                break
-    return Category.objects.create(
-        scheme=scheme,
-        code=code,
-        name_en=(classification.description or f"{scheme} {code}")[:400],
-        name_es=(classification.description or "")[:400],
-        parent=parent,
-        level=(parent.level + 1) if parent else 1,
-        lineage=f"{parent.lineage}{code}/" if parent else f"/{code}/",
+    return find_or_create_category(
+        scheme=classification.scheme, code=classification.code, description=classification.description or ""
     )
 
 
@@ -140,9 +124,15 @@ class _Importer:
             for e in ExternalIdentifier.objects.filter(key__in=keys).select_related("organisation")
         }
 
+    _profiles_preloaded = False
+
     def profile(self, organisation: Organisation):
+        if not self._profiles_preloaded:  # one query for the profiles of every supplier the file may name
+            self._profiles_preloaded = True
+            known = {o.pk for o in self.known.values() if o.kind == Organisation.Kind.SME} - set(self.profiles)
+            self.profiles.update(supplier_selectors.profiles_by_organisation(organisation_ids=known))
         if organisation.pk not in self.profiles:
-            self.profiles[organisation.pk] = get_or_create_profile(organisation=organisation)
+            self.profiles[organisation.pk] = supplier_services.get_or_create_profile(organisation=organisation)
         return self.profiles[organisation.pk]
 
     def save_objects(self) -> None:
@@ -173,21 +163,19 @@ class _Importer:
         else:
             if not party.country:
                 raise _Rejected(f"cannot tell the country of “{party.name}”; import with a default country")
-            organisation = Organisation.objects.create(
+            organisation = account_services.create_imported_organisation(
                 kind=kind,
-                legal_name=party.name[:255],
+                legal_name=party.name,
                 country=party.country,
-                region=party.region,
-                city=party.city,
-                address=party.address,
+                region=party.region or "",
+                city=party.city or "",
+                address=party.address or "",
             )
             self.counts["organisations created"] += 1
             if kind == Organisation.Kind.SME:
                 # A new organisation has no profile yet; imported suppliers are ranked at once (published) and
                 # verified by agency staff later.
-                self.profiles[organisation.pk] = SupplierProfile.objects.create(
-                    organisation=organisation, published=True
-                )
+                self.profiles[organisation.pk] = supplier_services.create_imported_profile(organisation=organisation)
         for candidate in keys:
             if candidate[:255] not in self.known:
                 given = candidate == key
@@ -225,11 +213,8 @@ class _Importer:
             facts.awards
             and requirement is not None
             and not tender_still_open
-            and requirement.status != Requirement.Status.AWARDED
+            and buyer_services.close_imported_requirement(requirement=requirement, awarded=True)
         ):
-            requirement.status = Requirement.Status.AWARDED
-            requirement.closed_at = requirement.closed_at or timezone.now()
-            requirement.save(update_fields=["status", "closed_at", "updated_at"])
             self.counts["requirements awarded"] += 1
         self.payments(facts)
 
@@ -241,39 +226,33 @@ class _Importer:
             return existing
         if tender.status not in OPEN_TENDER:
             if existing and existing.status == Requirement.Status.OPEN:
-                existing.status = Requirement.Status.AWARDED if facts.awards else Requirement.Status.CLOSED
-                existing.closed_at = timezone.now()
-                existing.save(update_fields=["status", "closed_at", "updated_at"])
+                buyer_services.close_imported_requirement(requirement=existing, awarded=bool(facts.awards))
                 self.counts["requirements closed"] += 1
             return existing
         fields = {
             "title": (tender.title or facts.ocid)[:255],
             "specification": tender.description or tender.title or facts.ocid,
             "estimated_annual_value": tender.value if tender.value is not None and tender.value >= 0 else None,
-            "currency": tender.currency if self.valid_currency(tender.currency) else "USD",
+            "currency": tender.currency if is_currency(tender.currency) else "USD",
             "delivery_country": buyer.country,
             "delivery_region": buyer.region,
             "delivery_city": buyer.city,
         }
-        if existing:
-            for name, value in fields.items():
-                setattr(existing, name, value)
-            existing.save()
-            requirement = existing
-            self.counts["requirements updated"] += 1
-        else:
-            requirement = Requirement.objects.create(
-                buyer=buyer,
-                status=Requirement.Status.OPEN,
-                visibility=Requirement.Visibility.PUBLIC,
-                # When the publisher released it, so evaluations on real history split by the tenders' own dates.
-                published_at=_moment(facts.date) if facts.date else timezone.now(),
-                **fields,
-            )
+        # The buyers app writes it: a new one is announced as published (matching queues its run from that signal),
+        # a changed one as changed, an unchanged one not at all.
+        requirement, created = buyer_services.import_requirement(
+            buyer=buyer,
+            fields=fields,
+            categories=[self.category(c) for c in tender.classifications],
+            existing=existing,
+            # When the publisher released it, so evaluations on real history split by the tenders' own dates.
+            published_at=_moment(facts.date) if facts.date else None,
+        )
+        if created:
             self.remember(facts.ocid, "requirement", "tender", requirement.pk)
             self.counts["requirements created"] += 1
-        requirement.categories.set([self.category(c) for c in tender.classifications])
-        matching_services.request_match_run(requirement=requirement, trigger=MatchRun.Trigger.COMMAND)
+        else:
+            self.counts["requirements updated"] += 1
         return requirement
 
     def award(self, facts: ReleaseFacts, buyer: Organisation | None, award: Award, requirement) -> None:
@@ -371,27 +350,12 @@ class _Importer:
             self.remember(ocid, "linkage", key, linkages[linkage_key].pk)
         for (ocid, payment_id), linkage_key in self.pending_payments.items():
             self.remember(ocid, "payment", payment_id, linkages[linkage_key].pk)
-        existing = set(
-            Capability.objects.filter(profile_id__in={p for p, _c, _d in self.new_capabilities}).values_list(
-                "profile_id", "category_id"
-            )
-        )
-        Capability.objects.bulk_create(
-            [
-                Capability(profile_id=p, category=c, description=d[:2000], language="es", keywords=[])
-                for p, c, d in self.new_capabilities
-                if (p, c.pk) not in existing
-            ],
-            batch_size=2000,
-        )
-        # The engine follows profiles' updated_at: touching them makes it pick up the new capabilities.
-        SupplierProfile.objects.filter(pk__in={p for p, _c, _d in self.new_capabilities}).update(
-            updated_at=timezone.now()
-        )
+        # The suppliers app writes them, and touches the profiles so the engine picks the capabilities up.
+        supplier_services.bulk_add_imported_capabilities(capabilities=self.new_capabilities)
 
     @staticmethod
     def valid_currency(code: str) -> bool:
-        return bool(code) and pycountry.currencies.get(alpha_3=code) is not None
+        return is_currency(code)
 
 
 def _moment(day: dt.date) -> dt.datetime:
@@ -402,28 +366,86 @@ def _digest(releases: list[dict]) -> str:
     return hashlib.sha256(json.dumps(releases, sort_keys=True, default=str).encode()).hexdigest()
 
 
+class _Digests:
+    """Each process's digest as ``_digest`` gives it, computed while the file streams past: a release is folded in
+    as it is read and not kept. A process whose releases come out of date order is digested from a second read."""
+
+    def __init__(self):
+        self.hashers: dict[str, object] = {}
+        self.last: dict[str, dt.date] = {}
+        self.out_of_order: set[str] = set()
+
+    def add(self, ocid: str, day: dt.date | None, release: dict) -> None:
+        key = day or dt.date.min
+        hasher = self.hashers.get(ocid)
+        if hasher is None:
+            hasher = self.hashers[ocid] = hashlib.sha256(b"[")
+        else:
+            hasher.update(b", ")
+            if key < self.last[ocid]:
+                self.out_of_order.add(ocid)
+        self.last[ocid] = key
+        if ocid not in self.out_of_order:
+            hasher.update(json.dumps(release, sort_keys=True, default=str).encode())
+
+    def finish(self, grouped: dict[str, list], again) -> dict[str, str]:
+        digests = {}
+        for ocid, hasher in self.hashers.items():
+            if ocid not in self.out_of_order:
+                hasher.update(b"]")
+                digests[ocid] = hasher.hexdigest()
+        if self.out_of_order:
+            releases: dict[str, list[dict]] = defaultdict(list)
+            for source in again():
+                ocid = source.release["ocid"].strip()
+                if ocid in self.out_of_order:
+                    releases[ocid].append(source.release)
+            for ocid in self.out_of_order:
+                dated = zip(releases[ocid], [facts.date for _where, facts in grouped[ocid]], strict=True)
+                digests[ocid] = _digest([r for r, _day in sorted(dated, key=lambda pair: pair[1] or dt.date.min)])
+        return digests
+
+
 def import_file(
-    *, path: Path | str, default_country: str = "", progress: Callable[[int, int], None] | None = None
+    *,
+    path: Path | str,
+    default_country: str = "",
+    progress: Callable[[int, int], None] | None = None,
+    max_expanded_bytes: int | None = None,
 ) -> ImportReport:
-    """Import one OCDS file in one transaction; a broken file is rejected whole with one clear message."""
+    """Import one OCDS file in one transaction; a broken file is rejected whole with one clear message.
+
+    The file is read as a stream: what is kept of each release is what ``extract`` found in it, never the release
+    itself. ``max_expanded_bytes`` refuses a file that expands beyond it (``settings.OCDS_MAX_EXPANDED_BYTES`` when
+    None, no limit when 0)."""
     path = Path(path)
     report = ImportReport(file=path.name)
+    limit = settings.OCDS_MAX_EXPANDED_BYTES if max_expanded_bytes is None else max_expanded_bytes
+
+    def stream():
+        return iter_releases(path, max_bytes=limit or None, max_depth=settings.OCDS_MAX_JSON_DEPTH)
+
+    grouped: dict[str, list] = defaultdict(list)
+    digests = _Digests()
     try:
-        sources = read_releases(path)
+        for source in stream():
+            try:
+                facts = extract(source.release, default_country=default_country.upper())
+            except (TypeError, AttributeError, ValueError, KeyError, RecursionError) as exc:
+                report.rejected = f"{path.name}: {source.path}: unexpected structure ({exc})"
+                return report
+            grouped[facts.ocid].append((source.path, facts))
+            digests.add(facts.ocid, facts.date, source.release)
+            report.releases += 1
+        digest_of = digests.finish(grouped, stream)
     except OcdsFileError as error:
         report.rejected = str(error)
+        report.releases = 0
         return report
-    report.releases = len(sources)
-    grouped: dict[str, list] = defaultdict(list)
-    for source in sources:
-        try:
-            facts = extract(source.release, default_country=default_country.upper())
-        except (TypeError, AttributeError, ValueError, KeyError) as exc:
-            report.rejected = f"{path.name}: {source.path}: unexpected structure ({exc})"
-            return report
-        grouped[facts.ocid].append((source, facts))
     try:
-        with transaction.atomic():
+        # The file's import run is its audit record (who, which file, when, what it created): one trail entry per
+        # imported organisation, tender and award would cost more than the import itself and say nothing more.
+        with disable_auditlog(), transaction.atomic():
             importer = _Importer(report.counts, list(grouped))
             importer.preload_identifiers([facts for items in grouped.values() for _source, facts in items])
             seen_digests: dict[str, set[str]] = defaultdict(set)
@@ -438,7 +460,7 @@ def import_file(
             done = 0
             for ocid, items in grouped.items():
                 items.sort(key=lambda item: item[1].date or dt.date.min)
-                digest = _digest([source.release for source, _facts in items])
+                digest = digest_of[ocid]
                 latest = max((facts.date for _source, facts in items if facts.date), default=None)
                 newest = newest_by_ocid.get(ocid)
                 if digest in seen_digests[ocid]:
@@ -446,18 +468,18 @@ def import_file(
                 elif latest and newest and latest < newest:
                     report.counts["processes older than imported"] += 1
                 else:
-                    for source, facts in items:
+                    for where, facts in items:
                         try:
                             importer.apply(facts)
                         except _Rejected as rejection:
-                            raise _Rejected(f"{path.name}: {source.path}: {rejection}") from rejection
+                            raise _Rejected(f"{path.name}: {where}: {rejection}") from rejection
                         except ValidationError as error:
-                            raise _Rejected(f"{path.name}: {source.path}: {'; '.join(error.messages)}") from error
+                            raise _Rejected(f"{path.name}: {where}: {'; '.join(error.messages)}") from error
                     records.append(ImportedRecord(ocid=ocid, digest=digest, latest_release_date=latest))
                     report.counts["processes imported"] += 1
                 done += len(items)
                 if progress:
-                    progress(done, len(sources))
+                    progress(done, report.releases)
             importer.flush()
             importer.save_objects()
             ImportedRecord.objects.bulk_create(records, batch_size=2000)
@@ -487,38 +509,33 @@ def queue_upload(*, actor, uploaded_file, default_country: str = "") -> ImportRu
     stored = default_storage.save(f"{UPLOAD_DIR}/{uuid.uuid4().hex}-{name}", uploaded_file)
     with transaction.atomic():
         run = ImportRun.objects.create(file_name=name, stored_path=stored, created_by=actor, default_country=country)
-        transaction.on_commit(lambda: _enqueue_import(run.pk))
+        jobs.enqueue_after_commit(run, _enqueue_import)
     return run
 
 
 def _enqueue_import(run_id: int) -> None:
+    """Send import ``run_id`` to the workers now; a broker that is down leaves it queued for beat (core.jobs)."""
     from .tasks import import_ocds_run  # tasks import services
 
-    try:
-        import_ocds_run.apply_async(args=[run_id])
-    except Exception:
-        if settings.CELERY_TASK_ALWAYS_EAGER:
-            raise
-        logger.exception("interchange: could not queue import %s", run_id)
+    jobs.enqueue(ImportRun, run_id, import_ocds_run)
 
 
-MAX_IMPORT_ATTEMPTS = 3
+MAX_IMPORT_ATTEMPTS = ImportRun.max_attempts
 
 
 def execute_import_run(*, run_id: int) -> ImportRun | None:
     """Import an uploaded file once, whatever the number of messages about it (a re-sent one, a redelivered one)."""
     if live_progress(run_id=run_id):
         return ImportRun.objects.filter(pk=run_id).first()  # a worker is still reporting on it
-    now = timezone.now()
-    claimable = Q(status=ImportRun.Status.QUEUED) | Q(
-        status=ImportRun.Status.RUNNING, claimed_at__lt=now - SILENT_WORKER
-    )
-    claimed = ImportRun.objects.filter(claimable, pk=run_id).update(
-        status=ImportRun.Status.RUNNING, attempts=F("attempts") + 1, claimed_at=now
-    )
-    run = ImportRun.objects.filter(pk=run_id).first()
-    if not claimed:
-        return run  # finished, or another worker is on it
+    run = jobs.claim(ImportRun, run_id)
+    if run is None:
+        return ImportRun.objects.filter(pk=run_id).first()  # finished, or another worker is on it
+    with jobs.heartbeating(run):
+        return _import_claimed(run)
+
+
+def _import_claimed(run: ImportRun) -> ImportRun:
+    run_id = run.pk
 
     def on_progress(done: int, total: int) -> None:
         if done == total or done % 200 == 0:
@@ -528,38 +545,19 @@ def execute_import_run(*, run_id: int) -> ImportRun | None:
         path=default_storage.path(run.stored_path), default_country=run.default_country, progress=on_progress
     )
     run.refresh_from_db()
-    run.status = ImportRun.Status.REJECTED if report.rejected else ImportRun.Status.SUCCEEDED
-    run.error = report.rejected.replace(Path(run.stored_path).name, run.file_name)  # the name the user uploaded
-    run.counts = dict(report.counts)
-    run.total = run.total or report.releases
-    run.processed = run.total if report.ok else run.processed
-    run.finished_at = timezone.now()
-    run.save()
-    return run
-
-
-def requeue_stalled_imports(*, queued_for: dt.timedelta = dt.timedelta(minutes=10)) -> int:
-    """Send again the imports nobody started (broker down when queued) or whose worker went silent (lost mid-file).
-
-    A file is imported in one transaction, so starting it again is safe: what a lost worker wrote was rolled back."""
-    now = timezone.now()
-    stalled = ImportRun.objects.filter(
-        Q(status=ImportRun.Status.QUEUED, created_at__lt=now - queued_for)
-        | Q(status=ImportRun.Status.RUNNING, claimed_at__lt=now - SILENT_WORKER)
+    total = run.total or report.releases
+    return jobs.finish(
+        run,
+        status=ImportRun.Status.REJECTED if report.rejected else ImportRun.Status.SUCCEEDED,
+        error=report.rejected.replace(Path(run.stored_path).name, run.file_name),  # the name the user uploaded
+        counts=dict(report.counts),
+        total=total,
+        processed=total if report.ok else run.processed,
     )
-    count = 0
-    for run in stalled:
-        if run.status == ImportRun.Status.RUNNING and live_progress(run_id=run.pk):
-            continue  # still reporting progress: a long file, not a lost worker
-        if run.attempts >= MAX_IMPORT_ATTEMPTS:
-            # Stored for operators in one language, like every operator error.
-            ImportRun.objects.filter(pk=run.pk).update(
-                status=ImportRun.Status.FAILED,
-                error=f"Gave up after {run.attempts} attempts: the worker stopped before the import finished.",
-                finished_at=now,
-            )
-            continue
-        ImportRun.objects.filter(pk=run.pk, status=run.status).update(status=ImportRun.Status.QUEUED)
-        _enqueue_import(run.pk)
-        count += 1
-    return count
+
+
+def requeue_stalled_imports() -> int:
+    """Send again the imports nobody started (broker down when queued) or whose worker went silent (lost mid-file);
+    core.jobs says when. A file is imported in one transaction, so starting it again is safe: what a lost worker wrote
+    was rolled back."""
+    return jobs.requeue_stalled(ImportRun, send=_enqueue_import)

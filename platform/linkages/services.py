@@ -12,8 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
-from buyers.services import validate_currency
+from accounts.permissions import acts_for_verified_buyer
+from buyers.selectors import requirements_visible_to
+from core.currency import validate_currency
 from suppliers.models import SupplierProfile
+from suppliers.selectors import listed_profiles
 
 from .models import TRANSITIONS, Linkage, LinkageStageChange, Party, Stage, Transaction
 from .selectors import parties_of
@@ -40,6 +43,11 @@ def _record_change(*, linkage: Linkage, to_stage: str, actor, note: str, at: dt.
     )
 
 
+def _does_not_exist(pk) -> str:
+    # Word for word what the API answers for an id that exists nowhere (DRF's message and its translations).
+    return _('Invalid pk "{pk_value}" - object does not exist.').format(pk_value=pk)
+
+
 @transaction.atomic
 def create_linkage(
     *,
@@ -57,8 +65,13 @@ def create_linkage(
     """The linkage of this buyer, supplier and requirement, created at ``stage`` if it did not exist yet.
 
     ``system=True`` is for importers and the demo (no user acts); otherwise ``actor`` must be able to act for the
-    buyer or the supplier, or be agency staff.
+    buyer or the supplier, or be agency staff. A requirement the actor may not see is answered as one that does not
+    exist; acting for the buyer alone takes a verified buyer and a supplier open to buyers (published, not
+    rejected), any other supplier being answered as one that does not exist.
     """
+    readable = requirements_visible_to(user=actor) if not system else None
+    if readable is not None and requirement is not None and not readable.filter(pk=requirement.pk).exists():
+        raise ValidationError({"requirement": [_does_not_exist(requirement.pk)]})
     if buyer.kind != Organisation.Kind.MNC:
         raise ValidationError({"buyer": [_("A linkage's buyer must be an MNC buyer organisation.")]})
     if requirement is not None and requirement.buyer_id != buyer.pk:
@@ -67,8 +80,14 @@ def create_linkage(
         raise ValidationError({"stage": [_("A new linkage starts as proposed or contacted.")]})
     at = at or timezone.now()
     probe = Linkage(buyer=buyer, supplier=supplier)
-    if not system and not parties_of(user=actor, linkage=probe):
+    parties = set() if system else parties_of(user=actor, linkage=probe)
+    if not system and not parties:
         raise PermissionDenied(_("Only the buyer, the supplier or agency staff may start this linkage."))
+    if parties and not parties & {Party.SUPPLIER, Party.AGENCY}:
+        if not acts_for_verified_buyer(actor, buyer, editing=True):
+            raise PermissionDenied(_("Your buyer organisation must be verified by agency staff first."))
+        if not listed_profiles().filter(pk=supplier.pk).exists():
+            raise ValidationError({"supplier": [_does_not_exist(supplier.pk)]})
     existing = (
         Linkage.objects.select_for_update().filter(buyer=buyer, supplier=supplier, requirement=requirement).first()
     )

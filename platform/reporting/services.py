@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_agency_staff
-from buyers.services import validate_currency
+from core.currency import validate_currency
 
 from .models import ExchangeRate
 

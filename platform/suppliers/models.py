@@ -1,5 +1,6 @@
 """Supplier profiles: what an SME makes, with what, how much, certified by whom, and how ready it is."""
 
+import operator
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -12,15 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from core.verification import Verifiable, VerificationStatus  # VerificationStatus: apps above import it from here
 
 
-class VerificationStatus(models.TextChoices):
-    PENDING = "pending", _("Pending verification")
-    VERIFIED = "verified", _("Verified")
-    REJECTED = "rejected", _("Rejected")
-
-
-class SupplierProfile(models.Model):
+class SupplierProfile(Verifiable):
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="supplier_profile")
     summary = models.TextField(_("summary"), blank=True)
     production_capacity = models.TextField(_("production capacity"), blank=True)
@@ -34,14 +30,6 @@ class SupplierProfile(models.Model):
         help_text=_("0–100, from the latest readiness diagnostic."),
     )
     published = models.BooleanField(_("published"), default=False, db_index=True)
-    verification_status = models.CharField(
-        max_length=16, choices=VerificationStatus.choices, default=VerificationStatus.PENDING, db_index=True
-    )
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    verified_at = models.DateTimeField(null=True, blank=True)
-    verification_note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -118,7 +106,62 @@ def certificate_upload_to(instance: "Certification", filename: str) -> str:
     return f"certificates/{uuid.uuid4().hex}{extension}"
 
 
-class Certification(models.Model):
+# -- the valid-certificate rule -----------------------------------------------------------------------------------
+# Written once, as Q objects: the shortlist filter, the supplier search, the expiry reminders, the engine's feed and
+# the instance method all use these. A certificate is valid on a day when its status is active, the agency has not
+# rejected it (pending and verified count) and the day lies within issued_on..expires_on, both days included.
+
+
+def certificate_in_standing_q(prefix: str = "") -> models.Q:
+    """The day-independent half of the rule: active and not rejected by the agency."""
+    return models.Q(**{f"{prefix}status": Certification.Status.ACTIVE}) & ~models.Q(
+        **{f"{prefix}verification_status": VerificationStatus.REJECTED}
+    )
+
+
+def certificate_valid_on_q(day: date, prefix: str = "") -> models.Q:
+    """Valid on ``day``; ``prefix`` (e.g. ``"certifications__"``) to use it across a relation."""
+    return certificate_in_standing_q(prefix) & models.Q(
+        **{f"{prefix}issued_on__lte": day, f"{prefix}expires_on__gte": day}
+    )
+
+
+_LOOKUPS = {
+    "exact": operator.eq,
+    "lt": operator.lt,
+    "lte": operator.le,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "in": lambda value, options: value in options,
+}
+
+
+def _q_holds(q: models.Q, instance) -> bool:
+    """Evaluate a Q of plain field lookups against an instance in Python, as the database would."""
+    results = []
+    for child in q.children:
+        if isinstance(child, models.Q):
+            results.append(_q_holds(child, instance))
+            continue
+        lookup, expected = child
+        name, _sep, op = lookup.partition("__")
+        if op not in _LOOKUPS and op != "":
+            raise ValueError(f"the certificate rule uses a lookup this check cannot evaluate: {lookup}")
+        value = getattr(instance, name)
+        results.append(value is not None and _LOOKUPS[op or "exact"](value, expected))
+    held = all(results) if q.connector == models.Q.AND else any(results)
+    return held != q.negated
+
+
+class CertificationQuerySet(models.QuerySet):
+    def in_standing(self) -> "CertificationQuerySet":
+        return self.filter(certificate_in_standing_q())
+
+    def valid_on(self, day: date) -> "CertificationQuerySet":
+        return self.filter(certificate_valid_on_q(day))
+
+
+class Certification(Verifiable):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         SUSPENDED = "suspended", _("Suspended")
@@ -135,15 +178,10 @@ class Certification(models.Model):
     expires_on = models.DateField(_("expires on"))
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     document = models.FileField(_("certificate document"), upload_to=certificate_upload_to, blank=True)
-    verification_status = models.CharField(
-        max_length=16, choices=VerificationStatus.choices, default=VerificationStatus.PENDING, db_index=True
-    )
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    verified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CertificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["expires_on"]
@@ -157,14 +195,31 @@ class Certification(models.Model):
         return f"{self.standard} — {self.profile}"
 
     def is_valid_on(self, day: date) -> bool:
-        return self.status == self.Status.ACTIVE and self.issued_on <= day <= self.expires_on
+        """The same rule as ``Certification.objects.valid_on(day)``: the one Q, evaluated on this instance."""
+        return _q_holds(certificate_valid_on_q(day), self)
+
+    @property
+    def is_in_standing(self) -> bool:
+        return _q_holds(certificate_in_standing_q(), self)
+
+    @property
+    def valid_today(self) -> bool:
+        return self.is_valid_on(timezone.localdate())
 
     @property
     def effective_status(self) -> str:
-        """What a reader needs: active, suspended, withdrawn, or expired once the date has passed."""
-        if self.status == self.Status.ACTIVE and self.expires_on < timezone.localdate():
-            return "expired"
-        return self.status
+        """What a reader needs: "active" exactly when the certificate is valid today; otherwise why not —
+        suspended, withdrawn, rejected (by the agency), not_yet_valid (issued later) or expired."""
+        today = timezone.localdate()
+        if self.is_valid_on(today):
+            return self.Status.ACTIVE
+        if self.status != self.Status.ACTIVE:
+            return self.status
+        if self.verification_status == VerificationStatus.REJECTED:
+            return "rejected"
+        if self.issued_on > today:
+            return "not_yet_valid"
+        return "expired"
 
 
 DIAGNOSTIC_AREAS = (

@@ -1,24 +1,27 @@
 """Reads about supplier profiles.
 
-Who sees a profile: agency staff see all; members of MNC buyers and consultancies see published profiles that
-were not rejected; an SME sees only its own (suppliers do not browse their competitors); anonymous visitors none.
+Who sees a profile: agency staff see all; members of *verified* MNC buyers and consultancies see published profiles
+that were not rejected (``accounts.permissions.may_browse_suppliers``: a declared, unverified buyer sees nothing); an
+SME sees only its own (suppliers do not browse their competitors); anonymous visitors none.
 """
 
 import datetime as dt
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Membership, Organisation
-from accounts.permissions import is_agency_staff
+from accounts.models import Organisation
+from accounts.permissions import is_agency_staff, may_browse_suppliers
 
 from .models import Capability, Certification, SupplierProfile, VerificationStatus
 
-BUYER_KINDS = (Organisation.Kind.MNC, Organisation.Kind.CONSULTANCY)
+LISTED = Q(published=True) & ~Q(verification_status=VerificationStatus.REJECTED)
 
 
-def _user_kinds(user) -> set[str]:
-    return set(Membership.objects.filter(user=user).values_list("organisation__kind", flat=True))
+def listed_profiles() -> QuerySet[SupplierProfile]:
+    """Profiles open to buyers: published and not rejected. The only suppliers a buyer may find, invite, shortlist,
+    contact or record a linkage with; any other answers as if it did not exist."""
+    return SupplierProfile.objects.filter(LISTED)
 
 
 def profiles_visible_to(*, user) -> QuerySet[SupplierProfile]:
@@ -28,13 +31,13 @@ def profiles_visible_to(*, user) -> QuerySet[SupplierProfile]:
     if is_agency_staff(user):
         return base
     visible = Q(organisation__memberships__user=user)
-    if _user_kinds(user) & set(BUYER_KINDS):
-        visible |= Q(published=True) & ~Q(verification_status=VerificationStatus.REJECTED)
+    if may_browse_suppliers(user):
+        visible |= LISTED
     return base.filter(visible).distinct()
 
 
 def may_search_suppliers(*, user) -> bool:
-    return user.is_authenticated and (is_agency_staff(user) or bool(_user_kinds(user) & set(BUYER_KINDS)))
+    return may_browse_suppliers(user)
 
 
 def with_details(queryset: QuerySet[SupplierProfile]) -> QuerySet[SupplierProfile]:
@@ -75,12 +78,12 @@ def search_suppliers(
     if category_code:
         queryset = queryset.filter(capabilities__category__lineage__contains=f"/{category_code}/")
     if certification:
-        today = timezone.localdate()
         queryset = queryset.filter(
-            certifications__standard__code=certification,
-            certifications__status=Certification.Status.ACTIVE,
-            certifications__issued_on__lte=today,
-            certifications__expires_on__gte=today,
+            Exists(
+                Certification.objects.valid_on(timezone.localdate()).filter(
+                    profile_id=OuterRef("pk"), standard__code=certification
+                )
+            )
         )
     if verified_only:
         queryset = queryset.filter(verification_status=VerificationStatus.VERIFIED)
@@ -106,6 +109,11 @@ def profile_of(*, organisation: Organisation) -> SupplierProfile | None:
     return SupplierProfile.objects.filter(organisation=organisation).first()
 
 
+def profiles_by_organisation(*, organisation_ids) -> dict[int, SupplierProfile]:
+    """Organisation id → its supplier profile, for those that have one (one query)."""
+    return {p.organisation_id: p for p in SupplierProfile.objects.filter(organisation_id__in=list(organisation_ids))}
+
+
 def verification_queue() -> dict[str, QuerySet]:
     return {
         "organisations": Organisation.objects.filter(verification_status=Organisation.VerificationStatus.PENDING)
@@ -125,10 +133,13 @@ def pending_verification_count() -> int:
 
 
 def expiring_certifications(*, within_days: int, today: dt.date | None = None) -> QuerySet[Certification]:
+    """Certificates valid today that lapse within ``within_days`` (today included)."""
     today = today or timezone.localdate()
-    return Certification.objects.filter(
-        status=Certification.Status.ACTIVE, expires_on__gte=today, expires_on__lte=today + dt.timedelta(within_days)
-    ).select_related("profile__organisation", "standard")
+    return (
+        Certification.objects.valid_on(today)
+        .filter(expires_on__lte=today + dt.timedelta(within_days))
+        .select_related("profile__organisation", "standard")
+    )
 
 
 def certification_visible_to(*, user, certification_id: int) -> Certification | None:

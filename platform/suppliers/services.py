@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from accounts.permissions import can_edit_organisation, is_agency_staff
+from core.updates import assign_fields, save_fields, update_fields
+from core.verification import record_verification, reset_verification
 
 from .models import (
     DIAGNOSTIC_AREAS,
@@ -17,7 +19,6 @@ from .models import (
     Machine,
     ReadinessDiagnostic,
     SupplierProfile,
-    VerificationStatus,
 )
 from .signals import supplier_changed
 from .validators import validate_certificate_document
@@ -62,19 +63,6 @@ def _announce(profile: SupplierProfile, reason: str) -> None:
     transaction.on_commit(lambda: supplier_changed.send(sender=SupplierProfile, profile=profile, reason=reason))
 
 
-def _reject_unknown(fields: dict, allowed: set) -> None:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError({name: [_("This field cannot be set.")] for name in sorted(unknown)})
-
-
-def _assign(instance, fields: dict, allowed: set) -> None:
-    """Set the allowed fields on an instance; its own validation runs when it is saved."""
-    _reject_unknown(fields, allowed)
-    for name, value in fields.items():
-        setattr(instance, name, value)
-
-
 def _clean_keywords(keywords) -> list[str]:
     if isinstance(keywords, str):
         keywords = keywords.split(",")
@@ -98,12 +86,46 @@ def get_or_create_profile(*, organisation: Organisation) -> SupplierProfile:
     return profile
 
 
+@transaction.atomic(savepoint=False)  # once per new supplier of an import, inside the import's one transaction
+def create_imported_profile(*, organisation: Organisation) -> SupplierProfile:
+    """The profile of a supplier named by open procurement data: published at once so the engine ranks it, and
+    pending verification by agency staff."""
+    if organisation.kind != Organisation.Kind.SME:
+        raise ValidationError(_("Only SME suppliers have a supplier profile."))
+    return SupplierProfile.objects.create(organisation=organisation, published=True)
+
+
+@transaction.atomic
+def bulk_add_imported_capabilities(*, capabilities: list[tuple[int, object, str]]) -> int:
+    """(profile id, category, description) of what imported awards show suppliers deliver; a profile's existing
+    capability in a category is kept. Touches the profiles, as every capability change does (the engine follows
+    ``updated_at``); no ``supplier_changed`` per profile: the import's requirements queue their own runs."""
+    profile_ids = {profile_id for profile_id, _category, _description in capabilities}
+    if not profile_ids:
+        return 0
+    existing = set(Capability.objects.filter(profile_id__in=profile_ids).values_list("profile_id", "category_id"))
+    new = []
+    for profile_id, category, description in capabilities:
+        if (profile_id, category.pk) not in existing:
+            existing.add((profile_id, category.pk))
+            new.append(
+                Capability(
+                    profile_id=profile_id,
+                    category=category,
+                    description=(description or "")[:2000],
+                    language="es",
+                    keywords=[],
+                )
+            )
+    Capability.objects.bulk_create(new, batch_size=2000)
+    SupplierProfile.objects.filter(pk__in=profile_ids).update(updated_at=timezone.now())
+    return len(new)
+
+
 @transaction.atomic
 def update_profile(*, profile: SupplierProfile, actor, **fields) -> SupplierProfile:
     _require_editor(actor, profile)
-    _assign(profile, fields, PROFILE_FIELDS)
-    profile.full_clean()
-    profile.save()
+    update_fields(instance=profile, data=fields, allowed=PROFILE_FIELDS)
     _announce(profile, "profile")
     return profile
 
@@ -156,9 +178,7 @@ def update_capability(*, capability: Capability, actor, **fields) -> Capability:
     _require_editor(actor, capability.profile)
     if "keywords" in fields:
         fields["keywords"] = _clean_keywords(fields["keywords"])
-    _assign(capability, fields, CAPABILITY_FIELDS)
-    capability.full_clean()
-    capability.save()
+    update_fields(instance=capability, data=fields, allowed=CAPABILITY_FIELDS)
     _announce(capability.profile, "capabilities")
     return capability
 
@@ -185,9 +205,7 @@ def add_machine(
 @transaction.atomic
 def update_machine(*, machine: Machine, actor, **fields) -> Machine:
     _require_editor(actor, machine.profile)
-    _assign(machine, fields, MACHINE_FIELDS)
-    machine.full_clean()
-    machine.save()
+    update_fields(instance=machine, data=fields, allowed=MACHINE_FIELDS)
     return machine
 
 
@@ -248,15 +266,12 @@ def update_certification(*, certification: Certification, actor, **fields) -> Ce
     _require_editor(actor, certification.profile)
     if fields.get("document"):
         validate_certificate_document(fields["document"])
-    _assign(certification, fields, CERTIFICATION_FIELDS)
+    changed = assign_fields(instance=certification, data=fields, allowed=CERTIFICATION_FIELDS)
     _check_certification_dates(certification.issued_on, certification.expires_on)
     if not is_agency_staff(actor):
         # A verified certificate that its holder changes must be looked at again.
-        certification.verification_status = VerificationStatus.PENDING
-        certification.verified_by = None
-        certification.verified_at = None
-    certification.full_clean()
-    certification.save()
+        changed += reset_verification(obj=certification)
+    save_fields(instance=certification, fields=changed)
     _announce(certification.profile, "certifications")
     return certification
 
@@ -306,21 +321,14 @@ def record_diagnostic(
 @transaction.atomic
 def verify_profile(*, profile: SupplierProfile, verified_by, approve: bool, note: str = "") -> SupplierProfile:
     _require_agency(verified_by)
-    profile.verification_status = VerificationStatus.VERIFIED if approve else VerificationStatus.REJECTED
-    profile.verified_by = verified_by
-    profile.verified_at = timezone.now()
-    profile.verification_note = note
-    profile.save(update_fields=["verification_status", "verified_by", "verified_at", "verification_note", "updated_at"])
+    record_verification(obj=profile, approve=approve, by=verified_by, note=note)
     _announce(profile, "profile")
     return profile
 
 
 @transaction.atomic
-def verify_certification(*, certification: Certification, verified_by, approve: bool) -> Certification:
+def verify_certification(*, certification: Certification, verified_by, approve: bool, note: str = "") -> Certification:
     _require_agency(verified_by)
-    certification.verification_status = VerificationStatus.VERIFIED if approve else VerificationStatus.REJECTED
-    certification.verified_by = verified_by
-    certification.verified_at = timezone.now()
-    certification.save(update_fields=["verification_status", "verified_by", "verified_at", "updated_at"])
+    record_verification(obj=certification, approve=approve, by=verified_by, note=note)
     _announce(certification.profile, "certifications")
     return certification

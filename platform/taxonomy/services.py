@@ -78,6 +78,39 @@ def upsert_categories(*, rows: list[CategoryRow], scheme: str = "CPV") -> dict[s
     return {"created": created, "updated": updated}
 
 
+@transaction.atomic(savepoint=False)  # called once per new category of an import, inside its transaction
+def find_or_create_category(*, scheme: str, code: str, description: str = "") -> Category:
+    """A category named by outside data (an OCDS classification of any scheme), created when new.
+
+    CPV codes lose their check digit and join the CPV tree at their nearest known ancestor; other schemes are kept
+    as flat lists of their own."""
+    code = code[:16]
+    if scheme == "CPV":
+        code = code.split("-")[0][:8]
+    found = Category.objects.filter(scheme=scheme, code=code).first()
+    if found:
+        return found
+    parent = None
+    if scheme == "CPV":
+        # Codes lose significant digits from the right: the longest known prefix is the nearest ancestor.
+        for digits in range(len(code.rstrip("0")) - 1, 1, -1):
+            parent = Category.objects.filter(scheme="CPV", code=code[:digits].ljust(8, "0")).first()
+            if parent:
+                break
+    name_en = (description or f"{scheme} {code}")[:400]
+    name_es = (description or "")[:400]
+    return Category.objects.create(
+        scheme=scheme,
+        code=code,
+        name_en=name_en,
+        name_es=name_es,
+        parent=parent,
+        level=(parent.level + 1) if parent else 1,
+        lineage=f"{parent.lineage}{code}/" if parent else f"/{code}/",
+        search_text=_search_text(code, name_en, name_es),
+    )
+
+
 def _read_cpv_rows(path: Path) -> list[CategoryRow]:
     """Rows of a CPV CSV: a CODE column (check digit allowed) and EN/ES/PT name columns, any letter case."""
     try:

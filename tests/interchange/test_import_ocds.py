@@ -63,8 +63,10 @@ def test_importing_the_same_files_again_changes_nothing():
     assert sum(r.counts["processes unchanged"] for r in reports) == 26
 
 
-def test_the_fictional_process_from_planning_to_payments(tmp_path):
-    import_file(path=FICTIONAL / "ocds-213czf-000-00001-01-planning.json")
+def test_the_fictional_process_from_planning_to_payments(tmp_path, django_capture_on_commit_callbacks):
+    # requirement_published is sent after commit, and matching queues the run from it.
+    with django_capture_on_commit_callbacks(execute=True):
+        import_file(path=FICTIONAL / "ocds-213czf-000-00001-01-planning.json")
     requirement = Requirement.objects.get()
     assert requirement.status == Requirement.Status.OPEN
     # Published when the publisher released it, so evaluations split real history by its own dates.

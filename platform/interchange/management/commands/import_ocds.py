@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -29,7 +30,12 @@ class Command(BaseCommand):
                     bar.n = done
                     bar.refresh()
 
-                report = import_file(path=path, default_country=country, progress=progress)
+                report = import_file(
+                    path=path,
+                    default_country=country,
+                    progress=progress,
+                    max_expanded_bytes=settings.OCDS_COMMAND_MAX_EXPANDED_BYTES,  # the operator chose the file
+                )
             if report.rejected:
                 rejected += 1
                 self.stderr.write(f"REJECTED {report.rejected}")
