@@ -9,7 +9,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from suppliers.models import SupplierProfile
+from accounts.permissions import has_buyer_powers
+from suppliers.selectors import listed_profiles
 
 from . import selectors, services
 from .explanations import localised_gap
@@ -78,12 +79,29 @@ def _requirement_or_404(request, pk):
     return requirement
 
 
+def _require_verified_buyer(request, requirement) -> None:
+    """Rankings, runs, shortlists and contacts are buyer powers: the requirement's buyer must be verified (who of
+    its team may act is the services' rule: viewers read, they do not act)."""
+    if not has_buyer_powers(request.user, requirement.buyer):
+        raise PermissionDenied("Your buyer organisation must be verified by agency staff before it sees matches.")
+
+
+def _buyer_side_requirement(request, pk):
+    requirement = _requirement_or_404(request, pk)
+    if not selectors.may_see_matches(user=request.user, requirement=requirement):
+        raise PermissionDenied("Only the buyer's team and agency staff see a requirement's matches.")
+    _require_verified_buyer(request, requirement)
+    return requirement
+
+
 class RequestMatchRunView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses={202: MatchRunSerializer}, summary="Queue a match run for a requirement")
     def post(self, request, pk):
         requirement = _requirement_or_404(request, pk)
+        if selectors.may_request_run(user=request.user, requirement=requirement):
+            _require_verified_buyer(request, requirement)
         run = services.request_run_by(actor=request.user, requirement=requirement)
         run.refresh_from_db()
         return Response(MatchRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
@@ -134,9 +152,7 @@ class RequirementMatchesView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        requirement = _requirement_or_404(self.request, self.kwargs["pk"])
-        if not selectors.may_see_matches(user=self.request.user, requirement=requirement):
-            raise PermissionDenied("Only the buyer's team and agency staff see a requirement's matches.")
+        requirement = _buyer_side_requirement(self.request, self.kwargs["pk"])
         run = selectors.latest_finished_run(requirement=requirement)
         self.paginator.run = run
         if run is None:
@@ -158,7 +174,8 @@ class MatchFilterSerializer(serializers.Serializer):
 
 
 class SupplierActionSerializer(serializers.Serializer):
-    supplier = serializers.PrimaryKeyRelatedField(queryset=SupplierProfile.objects.all())
+    # Only suppliers open to buyers (published, not rejected); any other id answers like one that does not exist.
+    supplier = serializers.PrimaryKeyRelatedField(queryset=listed_profiles().select_related("organisation"))
     shortlisted = serializers.BooleanField(default=True)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
@@ -174,7 +191,7 @@ class ShortlistView(APIView):
         summary="Put a supplier on (or take it off) the requirement's shortlist",
     )
     def post(self, request, pk):
-        requirement = _requirement_or_404(request, pk)
+        requirement = _buyer_side_requirement(request, pk)
         payload = SupplierActionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         supplier = payload.validated_data["supplier"]
@@ -200,7 +217,7 @@ class ContactSupplierView(APIView):
         summary="Contact a matched supplier: starts the buyer's linkage with it",
     )
     def post(self, request, pk):
-        requirement = _requirement_or_404(request, pk)
+        requirement = _buyer_side_requirement(request, pk)
         payload = SupplierActionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         linkage = services.contact_supplier(

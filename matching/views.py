@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import has_buyer_powers
 from accounts.redirects import redirect_within_site
-from suppliers.models import SupplierProfile
+from suppliers.selectors import listed_profiles
 
 from . import selectors, services
 from .explanations import component_rows, exclusion_rows, localised_gaps
@@ -28,7 +29,14 @@ def _buyer_side_requirement(request, pk):
     requirement = _requirement_or_404(request, pk)
     if not selectors.may_see_matches(user=request.user, requirement=requirement):
         raise PermissionDenied(_("Only the buyer's team and agency staff see a requirement's matches."))
+    _require_verified_buyer(request, requirement)
     return requirement
+
+
+def _require_verified_buyer(request, requirement) -> None:
+    """Rankings, runs, shortlists and contacts are buyer powers: the requirement's buyer must be verified."""
+    if not has_buyer_powers(request.user, requirement.buyer):
+        raise PermissionDenied(_("Your buyer organisation must be verified by agency staff before it sees matches."))
 
 
 @login_required
@@ -74,6 +82,8 @@ def shortlist(request, pk):
 @require_POST
 def request_run(request, pk):
     requirement = _requirement_or_404(request, pk)
+    if selectors.may_request_run(user=request.user, requirement=requirement):
+        _require_verified_buyer(request, requirement)
     try:
         services.request_run_by(actor=request.user, requirement=requirement)
         messages.success(request, _("Matching is running; the shortlist refreshes when it is done."))
@@ -83,7 +93,8 @@ def request_run(request, pk):
 
 
 def _supplier(supplier_pk):
-    return get_object_or_404(SupplierProfile.objects.select_related("organisation"), pk=supplier_pk)
+    """A supplier open to buyers (published, not rejected); any other answers 404, like one that does not exist."""
+    return get_object_or_404(listed_profiles().select_related("organisation"), pk=supplier_pk)
 
 
 @login_required

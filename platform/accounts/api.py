@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404
 from django_countries.serializer_fields import CountryField
 from django_filters import rest_framework as filters
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -14,6 +15,7 @@ from taxonomy.models import Industry
 from . import selectors, services
 from .models import Invitation, Membership, Organisation, User
 from .permissions import IsAgencyStaff, OrganisationScoped, is_agency_staff, is_owner
+from .throttles import TokenEndpointThrottle
 
 
 class EmailAuthTokenSerializer(serializers.Serializer):
@@ -24,7 +26,11 @@ class EmailAuthTokenSerializer(serializers.Serializer):
     def validate(self, attrs):
         from django.contrib.auth import authenticate
 
-        user = authenticate(self.context["request"], username=attrs["email"].lower(), password=attrs["password"])
+        # The Django request, not DRF's wrapper: django-axes marks it when the account or address is locked out, and
+        # its middleware answers 429 (accounts.throttles.lockout_response).
+        request = self.context["request"]
+        request = getattr(request, "_request", request)
+        user = authenticate(request, username=attrs["email"].lower(), password=attrs["password"])
         if user is None:
             raise serializers.ValidationError({"non_field_errors": ["Unable to sign in with these credentials."]})
         attrs["user"] = user
@@ -36,6 +42,10 @@ class TokenView(ObtainAuthToken):
 
     serializer_class = EmailAuthTokenSerializer
     permission_classes = [AllowAny]
+    # ObtainAuthToken turns throttling off; an unknown token in the header must not answer 401 before it either.
+    authentication_classes = []
+    throttle_classes = [TokenEndpointThrottle]
+    throttle_scope = "auth-token"
 
     @extend_schema(request=EmailAuthTokenSerializer, responses=EmailAuthTokenSerializer)
     def post(self, request, *args, **kwargs):
@@ -88,6 +98,23 @@ class OrganisationSerializer(serializers.ModelSerializer):
         # Uniqueness of the tax id is checked on its compact form by the service, with a clearer message.
         validators: list = []
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self._sees_confidential_fields(instance):
+            return {name: value for name, value in data.items() if name in selectors.PUBLIC_ORGANISATION_FIELDS}
+        return data
+
+    def _sees_confidential_fields(self, organisation) -> bool:
+        """Its own members and agency staff read every field; others only the public ones. The reader's
+        organisations are read once per response (after a POST has made the reader the new one's owner)."""
+        request = self.context.get("request")
+        if request is None:
+            return True  # no reader: the server's own use (agency staff's verification answer)
+        own = self.context.get("_own_organisation_ids")
+        if own is None:
+            own = self.context["_own_organisation_ids"] = selectors.organisation_ids_of(user=request.user)
+        return organisation.pk in own or is_agency_staff(request.user)
+
     def validate_languages(self, value):
         if not isinstance(value, list) or not all(isinstance(v, str) and 2 <= len(v) <= 8 for v in value):
             raise serializers.ValidationError('Give a list of language codes such as ["es", "en"].')
@@ -106,6 +133,21 @@ class OrganisationSerializer(serializers.ModelSerializer):
         return services.update_organisation(organisation=instance, actor=self.context["request"].user, **validated_data)
 
 
+class OrganisationSchema(OpenApiSerializerExtension):
+    """The answer's schema says what ``to_representation`` does: only the public fields are always there."""
+
+    target_class = OrganisationSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        if direction == "response":
+            schema["required"] = [
+                name for name in schema.get("required", []) if name in selectors.PUBLIC_ORGANISATION_FIELDS
+            ]
+        return schema
+
+
 class OrganisationFilter(filters.FilterSet):
     class Meta:
         model = Organisation
@@ -113,7 +155,10 @@ class OrganisationFilter(filters.FilterSet):
 
 
 class OrganisationList(generics.ListCreateAPIView):
-    """Organisations you may see; POST registers a new one with you as owner (pending verification)."""
+    """Your own organisations and the verified buyers (their public fields only); agency staff see all.
+
+    POST registers a new one with you as owner, pending verification: an MNC gets its buyer powers (supplier search,
+    publishing requirements, matches) only once agency staff verify it."""
 
     serializer_class = OrganisationSerializer
     permission_classes = [IsAuthenticated]
@@ -176,6 +221,7 @@ class OrganisationMembers(generics.ListAPIView):
 
 class InvitationSerializer(serializers.ModelSerializer):
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    role = serializers.ChoiceField(choices=Membership.Role.choices, default=Membership.Role.MEMBER)
 
     class Meta:
         model = Invitation

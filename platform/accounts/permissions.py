@@ -2,6 +2,11 @@
 
 Roles: agency staff (verified agency, owner/member) see and verify everything; an organisation's owners and
 members edit it and what it owns; viewers only read. Nobody edits another organisation's data.
+
+Buyer powers (searching and reading supplier profiles, publishing requirements, inviting suppliers, reading a
+requirement's ranked matches, shortlisting and contacting suppliers) belong to people who act for a buyer
+organisation that agency staff **verified**: anybody may sign up and declare an MNC, so a declared kind alone grants
+nothing. ``acts_for_verified_buyer`` is that one rule; ``has_buyer_powers`` adds agency staff, who may do it all.
 """
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -44,6 +49,49 @@ def organisations_of(user, *, kind: str | None = None) -> list[Organisation]:
     if kind:
         queryset = queryset.filter(kind=kind)
     return list(queryset.order_by("memberships__created_at"))
+
+
+# Organisations whose verified members browse published supplier profiles (the buyers of the marketplace).
+SUPPLIER_BROWSING_KINDS = (Organisation.Kind.MNC, Organisation.Kind.CONSULTANCY)
+
+
+def _verified_memberships(user, *, kinds, editing: bool):
+    memberships = Membership.objects.filter(
+        user=user,
+        organisation__kind__in=list(kinds),
+        organisation__verification_status=Organisation.VerificationStatus.VERIFIED,
+    )
+    if editing:
+        memberships = memberships.filter(role__in=[Membership.Role.OWNER, Membership.Role.MEMBER])
+    return memberships
+
+
+def acts_for_verified_buyer(user, organisation: Organisation | None = None, *, editing: bool = False) -> bool:
+    """Whether ``user`` acts for a verified MNC buyer organisation (``organisation`` itself when given).
+
+    With ``editing`` only owners and members count (viewers read, they do not act). An MNC still pending or
+    rejected by agency staff grants no buyer power, whatever its members declared it to be.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if organisation is not None:
+        if organisation.kind != Organisation.Kind.MNC or not organisation.is_verified:
+            return False
+        membership = membership_in(user, organisation)
+        return membership is not None and (membership.can_edit or not editing)
+    return _verified_memberships(user, kinds=[Organisation.Kind.MNC], editing=editing).exists()
+
+
+def has_buyer_powers(user, organisation: Organisation | None = None, *, editing: bool = False) -> bool:
+    """Agency staff, or someone who acts for a verified buyer (see ``acts_for_verified_buyer``)."""
+    return is_agency_staff(user) or acts_for_verified_buyer(user, organisation, editing=editing)
+
+
+def may_browse_suppliers(user) -> bool:
+    """Search and read published supplier profiles: agency staff and members of a verified buyer or consultancy."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return is_agency_staff(user) or _verified_memberships(user, kinds=SUPPLIER_BROWSING_KINDS, editing=False).exists()
 
 
 class IsAgencyStaff(BasePermission):

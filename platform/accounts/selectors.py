@@ -1,8 +1,10 @@
 """Reads about people and organisations.
 
 Who sees which organisation: agency staff see every organisation; everybody else signed in sees their own
-organisations and the verified SME and MNC organisations (the public directory facts of a marketplace);
-pending or rejected organisations other than one's own stay hidden.
+organisations and the verified MNC buyers (the public directory of a marketplace's buyers), and of those only the
+public fields (``PUBLIC_ORGANISATION_FIELDS``). SMEs do not browse their competitors: another SME is never listed
+(buyers read suppliers through their published profiles instead); pending or rejected organisations other than
+one's own stay hidden.
 """
 
 from django.db.models import Q, QuerySet
@@ -18,11 +20,33 @@ def organisations_visible_to(*, user) -> QuerySet[Organisation]:
         return Organisation.objects.all()
     return Organisation.objects.filter(
         Q(memberships__user=user)
-        | Q(
-            verification_status=Organisation.VerificationStatus.VERIFIED,
-            kind__in=[Organisation.Kind.SME, Organisation.Kind.MNC],
-        )
+        | Q(verification_status=Organisation.VerificationStatus.VERIFIED, kind=Organisation.Kind.MNC)
     ).distinct()
+
+
+# What anybody who may see an organisation reads of it; the rest (tax identifier, address and coordinates,
+# employees, sales band, verification notes) only its own members and agency staff.
+PUBLIC_ORGANISATION_FIELDS = (
+    "id",
+    "kind",
+    "legal_name",
+    "trade_name",
+    "country",
+    "region",
+    "city",
+    "website",
+    "size_class",
+    "year_founded",
+    "industry",
+    "verification_status",
+)
+
+
+def organisation_ids_of(*, user) -> set[int]:
+    """The organisations ``user`` is a member of (any role): whose confidential fields the user reads."""
+    if not user.is_authenticated:
+        return set()
+    return set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
 
 
 def pending_organisations() -> QuerySet[Organisation]:

@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_countries.serializer_fields import CountryField
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -9,7 +10,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.models import Organisation
-from suppliers.models import SupplierProfile
+from accounts.permissions import has_buyer_powers
+from accounts.selectors import organisations_visible_to
+from core.api import VisiblePrimaryKeyRelatedField
+from core.limits import IdField, parse_id
+from suppliers.selectors import listed_profiles
 from taxonomy.models import Category, CertificationStandard
 
 from . import selectors, services
@@ -22,8 +27,10 @@ class RequiredCertificationSerializer(serializers.Serializer):
 
 
 class RequirementSerializer(serializers.ModelSerializer):
-    buyer = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.filter(kind=Organisation.Kind.MNC), required=False
+    # Looked up among the buyers the user may see (a hidden organisation's id answers like one that does not exist);
+    # the service then allows only the user's own.
+    buyer = VisiblePrimaryKeyRelatedField(
+        visible=lambda user: organisations_visible_to(user=user).filter(kind=Organisation.Kind.MNC), required=False
     )
     buyer_name = serializers.CharField(source="buyer.legal_name", read_only=True)
     categories = serializers.SlugRelatedField(
@@ -55,6 +62,15 @@ class RequirementSerializer(serializers.ModelSerializer):
             {"standard": rc.standard.code, "mandatory": rc.mandatory} for rc in instance.required_certifications.all()
         ]
         return data
+
+    def validate_required_certifications(self, items):
+        # A PATCH is partial for the requirement's fields, not inside the list it replaces: DRF skips the nested
+        # fields' requirements and defaults then, so each item is completed here as on creation.
+        for item in items:
+            if "standard" not in item:
+                raise serializers.ValidationError(_("Each required certification names its standard."))
+            item.setdefault("mandatory", True)
+        return items
 
     @staticmethod
     def _certifications(validated_data):
@@ -150,22 +166,24 @@ class RequirementViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         methods=["POST"],
-        request=inline_serializer(
-            "RequirementInvite", {"suppliers": serializers.ListField(child=serializers.IntegerField())}
-        ),
+        request=inline_serializer("RequirementInvite", {"suppliers": serializers.ListField(child=IdField())}),
         responses=RequirementInvitationSerializer(many=True),
     )
     @extend_schema(methods=["GET"], responses=RequirementInvitationSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    # The answer is the whole list, not a page of it: without a paginator the schema says so too.
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def invitations(self, request, pk=None):
         """Invited suppliers. An invited SME sees only its own invitation; the buyer and agency see all."""
         requirement = self.get_object()
         if request.method == "POST":
             self._require_manager(requirement)
+            if not has_buyer_powers(request.user, requirement.buyer, editing=True):
+                raise PermissionDenied("Your buyer organisation must be verified by agency staff before it invites.")
             ids = request.data.get("suppliers") if isinstance(request.data, dict) else None
-            if not isinstance(ids, list) or not ids or not all(isinstance(i, int) for i in ids):
+            if not isinstance(ids, list) or not ids or not all(isinstance(i, int) and parse_id(i) for i in ids):
                 raise serializers.ValidationError({"suppliers": ["Give a non-empty list of supplier ids."]})
-            profiles = list(SupplierProfile.objects.filter(pk__in=ids).select_related("organisation"))
+            # Only suppliers open to buyers: a hidden one is "unknown" like an id that exists nowhere, never named.
+            profiles = list(listed_profiles().filter(pk__in=ids).select_related("organisation"))
             missing = sorted(set(ids) - {p.pk for p in profiles})
             if missing:
                 raise serializers.ValidationError({"suppliers": [f"Unknown supplier ids: {missing}"]})

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import add_service_errors
-from accounts.permissions import is_agency_staff
+from accounts.permissions import has_buyer_powers, is_agency_staff
+from core.limits import parse_id
 from suppliers.models import SupplierProfile
-from suppliers.selectors import search_suppliers
+from suppliers.selectors import listed_profiles, search_suppliers
 from taxonomy.selectors import normalise_cpv_code
 
 from . import selectors, services
@@ -101,17 +102,23 @@ def requirement_edit(request, pk: int):
 def requirement_detail(request, pk: int):
     requirement = _visible_or_404(request, pk)
     manages = selectors.may_manage(user=request.user, requirement=requirement)
+    # Publishing, inviting and ranked suppliers wait until agency staff verify the buyer organisation.
+    buyer_powers = manages and has_buyer_powers(request.user, requirement.buyer, editing=True)
     candidates = SupplierProfile.objects.none()
     supplier_query = request.GET.get("supplier_q", "").strip()
-    if manages and supplier_query:
-        candidates = search_suppliers(user=request.user, query=supplier_query).filter(published=True)[:10]
+    if buyer_powers and supplier_query:
+        candidates = search_suppliers(user=request.user, query=supplier_query).filter(pk__in=listed_profiles())[:10]
+    transitions = requirement.TRANSITIONS[requirement.status] if manages else ()
+    if not buyer_powers:
+        transitions = [target for target in transitions if target != Requirement.Status.OPEN]
     return render(
         request,
         "buyers/detail.html",
         {
             "requirement": requirement,
             "manages": manages,
-            "transitions": requirement.TRANSITIONS[requirement.status] if manages else (),
+            "buyer_powers": buyer_powers,
+            "transitions": transitions,
             "invitations": selectors.invitations_visible_to(user=request.user, requirement=requirement),
             "candidates": candidates,
             "supplier_query": supplier_query,
@@ -124,8 +131,16 @@ def requirement_detail(request, pk: int):
 @require_POST
 def requirement_transition(request, pk: int):
     requirement = _visible_or_404(request, pk)
+    to_status = request.POST.get("status", "")
+    if (
+        to_status == Requirement.Status.OPEN
+        and selectors.may_manage(user=request.user, requirement=requirement)
+        and not has_buyer_powers(request.user, requirement.buyer, editing=True)
+    ):
+        messages.error(request, _("Your buyer organisation must be verified by agency staff before it publishes."))
+        return redirect("buyers:detail", pk=pk)
     try:
-        services.change_status(requirement=requirement, actor=request.user, to_status=request.POST.get("status", ""))
+        services.change_status(requirement=requirement, actor=request.user, to_status=to_status)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -137,8 +152,14 @@ def requirement_transition(request, pk: int):
 @require_POST
 def requirement_invite(request, pk: int):
     requirement = _visible_or_404(request, pk)
+    if selectors.may_manage(user=request.user, requirement=requirement) and not has_buyer_powers(
+        request.user, requirement.buyer, editing=True
+    ):
+        messages.error(request, _("Your buyer organisation must be verified by agency staff before it invites."))
+        return redirect("buyers:detail", pk=pk)
     supplier_id = request.POST.get("supplier", "")
-    supplier = SupplierProfile.objects.filter(pk=supplier_id).first() if supplier_id.isdigit() else None
+    # Only suppliers open to buyers: a hidden one is answered exactly like an id that exists nowhere.
+    supplier = listed_profiles().filter(pk=supplier_id).first() if parse_id(supplier_id) else None
     if supplier is None:
         messages.error(request, _("Choose a supplier to invite."))
         return redirect("buyers:detail", pk=pk)

@@ -25,3 +25,19 @@ class VerificationInput(serializers.Serializer):
 
     approve = RequiredBooleanField(help_text="true approves, false rejects; there is no default.")
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class VisiblePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference by id, looked up only among what the request's user may see (``visible(user)`` returns that
+    queryset): an id the user may not see gets the same "does not exist" answer as an id that exists nowhere, so a
+    reference never tells whether, or to whom, something exists."""
+
+    def __init__(self, *, visible, **kwargs):
+        self.visible = visible
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            raise AssertionError("VisiblePrimaryKeyRelatedField needs the request in the serializer's context")
+        return self.visible(request.user)

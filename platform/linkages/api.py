@@ -2,15 +2,19 @@
 
 from django.http import Http404
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.models import Organisation
-from buyers.models import Requirement
-from suppliers.models import SupplierProfile
+from accounts.selectors import organisations_visible_to
+from buyers.selectors import requirements_visible_to
+from core.api import VisiblePrimaryKeyRelatedField
+from core.limits import IdFilter
+from suppliers.selectors import profiles_visible_to
 
 from . import selectors, services
 from .models import Linkage, LinkageStageChange, Stage, Transaction
@@ -29,14 +33,27 @@ class TransactionSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "kind", "created_at"]
 
 
+def _visible_buyers(user):
+    return organisations_visible_to(user=user).filter(kind=Organisation.Kind.MNC)
+
+
+def _visible_suppliers(user):
+    return profiles_visible_to(user=user)
+
+
+def _visible_requirements(user):
+    return requirements_visible_to(user=user)
+
+
 class LinkageSerializer(serializers.ModelSerializer):
-    buyer = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(kind=Organisation.Kind.MNC))
+    # Each reference is looked up among what the user may see: an id the user may not see answers exactly like one
+    # that does not exist (no oracle of who owns what), and a linkage never names what its creator may not read.
+    buyer = VisiblePrimaryKeyRelatedField(visible=_visible_buyers)
     buyer_name = serializers.CharField(source="buyer.legal_name", read_only=True)
-    supplier = serializers.PrimaryKeyRelatedField(queryset=SupplierProfile.objects.all())
+    supplier = VisiblePrimaryKeyRelatedField(visible=_visible_suppliers)
     supplier_name = serializers.CharField(source="supplier.organisation.legal_name", read_only=True)
-    requirement = serializers.PrimaryKeyRelatedField(
-        queryset=Requirement.objects.all(), required=False, allow_null=True
-    )
+    requirement = VisiblePrimaryKeyRelatedField(visible=_visible_requirements, required=False, allow_null=True)
+    requirement_title = serializers.SerializerMethodField()
     note = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=2000)
 
     class Meta:
@@ -48,6 +65,7 @@ class LinkageSerializer(serializers.ModelSerializer):
             "supplier",
             "supplier_name",
             "requirement",
+            "requirement_title",
             "source",
             "stage",
             "stage_changed_at",
@@ -57,6 +75,12 @@ class LinkageSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["source", "stage", "stage_changed_at", "last_activity_at", "created_at"]
         validators = []  # the service returns the existing linkage instead of refusing a duplicate
+
+    def get_requirement_title(self, linkage) -> str | None:
+        """The requirement's title when the reader may see the requirement, else null (never the title of a draft,
+        an agency-only requirement or an invitation the reader does not have)."""
+        user = self.context["request"].user
+        return linkage.requirement.title if selectors.shows_requirement(user=user, linkage=linkage) else None
 
 
 class LinkageDetailSerializer(LinkageSerializer):
@@ -77,6 +101,12 @@ class MoveSerializer(serializers.Serializer):
 
 
 class LinkageFilter(filters.FilterSet):
+    # Plain ids, not lookups among every organisation, profile and requirement: filtering one's own linkages must
+    # not answer "no such requirement" for one id and an empty list for another.
+    buyer = IdFilter(field_name="buyer_id")
+    supplier = IdFilter(field_name="supplier_id")
+    requirement = IdFilter(field_name="requirement_id")
+
     class Meta:
         model = Linkage
         fields = ["stage", "source", "buyer", "supplier", "requirement"]
@@ -89,11 +119,20 @@ class LinkageViewSet(
 
     permission_classes = [IsAuthenticated]
     filterset_class = LinkageFilter
-    search_fields = ["buyer__legal_name", "supplier__organisation__legal_name", "requirement__title"]
+    # ?search= is the selector's: it searches a requirement's title only where the reader may see the requirement.
+    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
     ordering_fields = ["last_activity_at", "created_at", "stage"]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("search", str, description="words in the buyer, supplier or requirement")]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
         queryset = selectors.linkages_visible_to(user=self.request.user)
+        if self.action == "list":
+            queryset = selectors.filter_linkages(queryset, text=self.request.query_params.get("search", "")[:100])
         if self.action == "retrieve":
             queryset = queryset.prefetch_related("stage_changes", "transactions")
         return queryset

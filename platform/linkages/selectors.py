@@ -1,9 +1,10 @@
 """Reads about linkages: who is which party, what each user may see, and the history the matching engine reads."""
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, Max, OuterRef, Q, QuerySet, Value
 
 from accounts.models import Membership
 from accounts.permissions import is_agency_staff
+from buyers.selectors import requirements_visible_to
 
 from .models import PROGRESS, Linkage, LinkageStageChange, Party, Stage, Transaction
 
@@ -25,33 +26,55 @@ def parties_of(*, user, linkage: Linkage) -> set[str]:
 
 
 def linkages_visible_to(*, user) -> QuerySet[Linkage]:
-    """Agency staff see every linkage; members of the buyer or of the supplier see theirs."""
+    """Agency staff see every linkage; members of the buyer or of the supplier see theirs.
+
+    Each linkage carries ``requirement_visible``: whether ``user`` may see the requirement it came from. Being a
+    party to a linkage does not open its requirement (a draft, an agency-only requirement, an invitation the
+    supplier does not have): pages and the API show the requirement's title, and search its words, only when true.
+    """
     if not user.is_authenticated:
         return Linkage.objects.none()
     base = Linkage.objects.select_related("buyer", "supplier__organisation", "requirement", "category")
     if is_agency_staff(user):
-        return base
+        return base.annotate(requirement_visible=Value(True, output_field=BooleanField()))
     own = Membership.objects.filter(user=user).values("organisation_id")
-    return base.filter(Q(buyer_id__in=own) | Q(supplier__organisation_id__in=own))
+    readable = requirements_visible_to(user=user).filter(pk=OuterRef("requirement_id"))
+    return base.filter(Q(buyer_id__in=own) | Q(supplier__organisation_id__in=own)).annotate(
+        requirement_visible=Exists(readable)
+    )
+
+
+def shows_requirement(*, user, linkage: Linkage) -> bool:
+    """Whether ``user`` may read the requirement ``linkage`` came from (false when it came from none)."""
+    if linkage.requirement_id is None:
+        return False
+    known = getattr(linkage, "requirement_visible", None)
+    if known is not None:
+        return bool(known)
+    return requirements_visible_to(user=user).filter(pk=linkage.requirement_id).exists()
 
 
 def filter_linkages(queryset: QuerySet[Linkage], *, stage: str = "", source: str = "", text: str = "") -> QuerySet:
+    """``queryset`` comes from ``linkages_visible_to``: words match a requirement's title only where the reader may
+    see the requirement (without that annotation, never), so search cannot probe what the reader may not read."""
     if stage:
         queryset = queryset.filter(stage=stage)
     if source:
         queryset = queryset.filter(source=source)
+    readable_title = "requirement_visible" in queryset.query.annotations
     for word in (text or "").split():
-        queryset = queryset.filter(
-            Q(buyer__legal_name__icontains=word)
-            | Q(supplier__organisation__legal_name__icontains=word)
-            | Q(requirement__title__icontains=word)
-        )
+        match = Q(buyer__legal_name__icontains=word) | Q(supplier__organisation__legal_name__icontains=word)
+        if readable_title:
+            match |= Q(requirement_visible=True, requirement__title__icontains=word)
+        queryset = queryset.filter(match)
     return queryset
 
 
 def pipeline_columns(*, stages, source: str = "", text: str = "", per_column: int) -> list[dict]:
-    """One column per stage: how many linkages are there and the most recently active of them."""
-    base = filter_linkages(Linkage.objects.all(), source=source, text=text)
+    """One column per stage: how many linkages are there and the most recently active of them (agency staff's board:
+    they see every requirement)."""
+    every = Linkage.objects.annotate(requirement_visible=Value(True, output_field=BooleanField()))
+    base = filter_linkages(every, source=source, text=text)
     counts = dict(base.values_list("stage").annotate(n=Count("pk")).values_list("stage", "n"))
     cards = base.select_related("buyer", "supplier__organisation", "requirement").order_by("-last_activity_at", "-pk")
     return [

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from accounts.models import Organisation
 from accounts.permissions import OrganisationScoped, can_edit_organisation, is_agency_staff
 from core.api import VerificationInput
+from core.limits import parse_id
 from taxonomy.models import Category, CertificationStandard
 
 from . import selectors, services
@@ -275,7 +276,8 @@ class ProfilePartViewSet(viewsets.ModelViewSet):
         )
         supplier = self.request.query_params.get("supplier")
         if supplier and supplier.isdigit():
-            queryset = queryset.filter(profile_id=int(supplier))
+            # parse_id: str.isdigit() also accepts "²", and a number past 64 bits is nobody's id.
+            queryset = queryset.filter(profile_id=parse_id(supplier)) if parse_id(supplier) else queryset.none()
         return queryset.order_by("pk")
 
     def _profile_for_write(self, serializer):
@@ -387,7 +389,8 @@ class DiagnosticViewSet(
         ).select_related("profile__organisation")
         supplier = self.request.query_params.get("supplier")
         if supplier and supplier.isdigit():
-            queryset = queryset.filter(profile_id=int(supplier))
+            # parse_id: str.isdigit() also accepts "²", and a number past 64 bits is nobody's id.
+            queryset = queryset.filter(profile_id=parse_id(supplier)) if parse_id(supplier) else queryset.none()
         return queryset
 
     def perform_create(self, serializer):

@@ -14,6 +14,7 @@ from accounts.forms import add_service_errors
 from accounts.models import Organisation
 from accounts.permissions import can_edit_organisation, is_agency_staff
 from accounts.services import verify_organisation
+from core.limits import parse_id
 
 from . import selectors, services
 from .forms import (
@@ -86,7 +87,7 @@ def onboarding(request, step: str = "profile"):
             ):
                 return redirect("suppliers:onboarding_step", step="profile")
         elif action == "remove-machine":
-            machine = get_object_or_404(Machine, pk=request.POST.get("id"), profile=profile)
+            machine = get_object_or_404(Machine, pk=parse_id(request.POST.get("id")), profile=profile)
             services.remove_machine(machine=machine, actor=user)
             return redirect("suppliers:onboarding_step", step="profile")
     elif step == "capabilities":
@@ -100,7 +101,7 @@ def onboarding(request, step: str = "profile"):
                 messages.success(request, _("Capability added."))
                 return redirect("suppliers:onboarding_step", step="capabilities")
         elif action == "remove":
-            capability = get_object_or_404(Capability, pk=request.POST.get("id"), profile=profile)
+            capability = get_object_or_404(Capability, pk=parse_id(request.POST.get("id")), profile=profile)
             services.remove_capability(capability=capability, actor=user)
             return redirect("suppliers:onboarding_step", step="capabilities")
     elif step == "certifications":
@@ -115,7 +116,7 @@ def onboarding(request, step: str = "profile"):
                 messages.success(request, _("Certificate recorded; agency staff will verify it."))
                 return redirect("suppliers:onboarding_step", step="certifications")
         elif action == "remove":
-            certification = get_object_or_404(Certification, pk=request.POST.get("id"), profile=profile)
+            certification = get_object_or_404(Certification, pk=parse_id(request.POST.get("id")), profile=profile)
             services.remove_certification(certification=certification, actor=user)
             return redirect("suppliers:onboarding_step", step="certifications")
     elif step == "diagnostic":
@@ -231,7 +232,7 @@ def verify(request, kind: str, pk: int):
         services.verify_profile(profile=target, verified_by=request.user, approve=approve, note=note)
     elif kind == "certification":
         target = get_object_or_404(Certification, pk=pk)
-        services.verify_certification(certification=target, verified_by=request.user, approve=approve)
+        services.verify_certification(certification=target, verified_by=request.user, approve=approve, note=note)
     else:
         raise Http404
     messages.success(request, (_("%(item)s verified.") if approve else _("%(item)s rejected.")) % {"item": target})

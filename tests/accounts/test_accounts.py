@@ -172,8 +172,10 @@ class TestApi:
     def test_member_edits_own_organisation_but_not_another(self, sme_owner, sme_client):
         own = sme_owner.memberships.get().organisation
         assert sme_client.patch(f"/api/v1/organisations/{own.pk}/", {"city": "Heredia"}).status_code == 200
-        other = factories.SmeFactory()
-        assert sme_client.patch(f"/api/v1/organisations/{other.pk}/", {"city": "X"}).status_code == 403
+        other = factories.SmeFactory()  # a competitor: not even visible to an SME
+        assert sme_client.patch(f"/api/v1/organisations/{other.pk}/", {"city": "X"}).status_code == 404
+        buyer = factories.BuyerFactory()  # a verified buyer: visible, but not the SME's to edit
+        assert sme_client.patch(f"/api/v1/organisations/{buyer.pk}/", {"city": "X"}).status_code == 403
         other.refresh_from_db()
         assert other.city == "San José"
 

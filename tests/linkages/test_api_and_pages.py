@@ -77,7 +77,10 @@ def test_recording_a_linkage_by_hand(client_for, sme_client):
     response = client_for(_member(buyer)).post("/api/v1/linkages/", payload)
     assert response.status_code == 201
     assert response.json()["source"] == "manual"
-    assert sme_client.post("/api/v1/linkages/", payload).status_code == 403
+    # Another SME's profile is not the SME's to see: answered as an id that does not exist (no oracle).
+    refused = sme_client.post("/api/v1/linkages/", payload)
+    assert refused.status_code == 400
+    assert "supplier" in refused.json()["errors"]
 
 
 def test_pages_for_the_parties_and_the_board_for_agency_staff_only(linkage, client, agency_user):
