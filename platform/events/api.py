@@ -1,8 +1,10 @@
 """The events API: events, registration, meeting requests and decisions, the agenda and the scheduler."""
 
+from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -10,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Organisation
+from core.limits import IdField
 
 from . import selectors, services
 from .models import Event, MeetingRequest, Participant, ScheduledMeeting
@@ -24,7 +27,24 @@ class ParticipantSerializer(serializers.ModelSerializer):
         fields = ["id", "organisation", "organisation_name", "kind", "cap"]
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$",
+        "example": "09:00:00",
+        "description": "A time of day at the event's venue, without a zone (HH:MM[:SS]).",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    """A wall-clock time with no zone: OpenAPI's ``format: time`` (RFC 3339 full-time) demands an offset, which an
+    event's daily hours do not have, so the schema gives the pattern the answers follow instead."""
+
+
 class EventSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.TimeField: LocalTimeField,
+    }
     organiser_name = serializers.CharField(source="organiser.legal_name", read_only=True)
 
     class Meta:
@@ -101,18 +121,25 @@ def _mine(request, event) -> Participant:
     return mine
 
 
+class RegistrationSerializer(serializers.Serializer):
+    organisation = IdField()
+
+
+class DecisionSerializer(serializers.Serializer):
+    accept = serializers.BooleanField(default=False)
+
+
 class RegisterView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        request=inline_serializer("Registration", {"organisation": serializers.IntegerField()}),
-        responses={201: ParticipantSerializer},
-    )
+    @extend_schema(request=RegistrationSerializer, responses={201: ParticipantSerializer})
     def post(self, request, pk):
         event = _event(request, pk)
-        organisation = Organisation.objects.filter(pk=request.data.get("organisation")).first()
+        payload = RegistrationSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        organisation = Organisation.objects.filter(pk=payload.validated_data["organisation"]).first()
         if organisation is None:
-            raise serializers.ValidationError({"organisation": ["Unknown organisation."]})
+            raise serializers.ValidationError({"organisation": [_("Unknown organisation.")]})
         participant = services.register(actor=request.user, event=event, organisation=organisation)
         return Response(ParticipantSerializer(participant).data, status=status.HTTP_201_CREATED)
 
@@ -144,10 +171,7 @@ class MeetingRequestsView(APIView):
 class DecideView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        request=inline_serializer("Decision", {"accept": serializers.BooleanField()}),
-        responses=MeetingRequestSerializer,
-    )
+    @extend_schema(request=DecisionSerializer, responses=MeetingRequestSerializer)
     def post(self, request, pk):
         meeting = MeetingRequest.objects.select_related("event").filter(pk=pk).first()
         if (
@@ -155,8 +179,9 @@ class DecideView(APIView):
             or not selectors.requests_visible_to(user=request.user, event=meeting.event).filter(pk=pk).exists()
         ):
             raise Http404
-        accept = serializers.BooleanField().to_internal_value(request.data.get("accept", False))
-        meeting = services.decide(actor=request.user, meeting=meeting, accept=accept)
+        payload = DecisionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        meeting = services.decide(actor=request.user, meeting=meeting, accept=payload.validated_data["accept"])
         return Response(MeetingRequestSerializer(meeting).data)
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.forms import add_service_errors
 from accounts.models import Organisation
 from accounts.permissions import is_agency_staff
+from core.limits import parse_id
 
 from . import calendar, selectors, services
 from .forms import EventForm, MeetingRequestForm
@@ -93,7 +94,7 @@ def _report(request, error: ValidationError) -> None:
 def register(request, pk):
     event = _event_or_404(request, pk)
     organisation = get_object_or_404(
-        selectors.own_organisations(user=request.user), pk=request.POST.get("organisation")
+        selectors.own_organisations(user=request.user), pk=parse_id(request.POST.get("organisation"))
     )
     try:
         services.register(actor=request.user, event=event, organisation=organisation)

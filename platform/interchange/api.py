@@ -5,6 +5,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.limits import MAX_DB_INTEGER, BoundedDateTimeField
+
 from . import ocds_export, selectors, services
 from .models import ImportRun
 
@@ -59,10 +61,11 @@ class ImportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
 
 class ReleasesQuerySerializer(serializers.Serializer):
-    page = serializers.IntegerField(required=False, min_value=1, default=1)
+    # A page's offset, page × page_size, must fit a 64-bit OFFSET.
+    page = serializers.IntegerField(required=False, min_value=1, max_value=MAX_DB_INTEGER // 1000, default=1)
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=100)
     ocid = serializers.ListField(child=serializers.CharField(max_length=255), required=False, default=list)
-    since = serializers.DateTimeField(
+    since = BoundedDateTimeField(
         required=False, allow_null=True, default=None, help_text="only processes changed since then"
     )
 

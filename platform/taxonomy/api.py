@@ -22,7 +22,8 @@ class ReadOnlyOrAgencyStaff(BasePermission):
 
 class CategorySerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # null for a top-level entry: allow_null makes the schema say so.
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Category
@@ -72,7 +73,8 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
 
 class IndustrySerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # null for a top-level entry: allow_null makes the schema say so.
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Industry
