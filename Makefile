@@ -57,11 +57,13 @@ bench: install
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest tests/bench -q -s -p no:cacheprovider --timeout=0
 
 # Chart.js comes from the npm registry (package.json pins it) and is committed under static/vendor/, so `make demo`
-# needs no Node.js; run this after changing package.json.
+# needs no Node.js; run this after changing package.json. The source map goes along: the bundle's last line names
+# it, and the production build (whitenoise's manifest storage) refuses a file that references a missing one.
 vendor:
 	npm ci --no-audit --no-fund
 	mkdir -p static/vendor/chartjs
-	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md static/vendor/chartjs/
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map \
+		node_modules/chart.js/LICENSE.md static/vendor/chartjs/
 
 clean:
 	rm -rf var .pytest_cache
