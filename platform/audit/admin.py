@@ -1,0 +1,1 @@
+# django-auditlog registers its LogEntry in the Django admin itself; the audit app adds nothing there.
