@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django_countries",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "core",
     "accounts",
     "taxonomy",
@@ -54,19 +56,27 @@ INSTALLED_APPS = [
     "reporting",
     "notifications",
     "interchange",
+    "auditlog",
+    "audit",
     "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the request: a NUL character in any part of it is a 400, never a query PostgreSQL refuses.
+    "core.middleware.RejectNulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.AuditlogMiddleware",  # django-auditlog's, reading the actor when an entry is written
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a sign-in refused for too many failures into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -100,11 +110,24 @@ if "postgresql" in DATABASES["default"]["ENGINE"]:
     # PostgreSQL's JIT spends 100-200 ms compiling any query it thinks is large; the platform's are short (an
     # export's index of 50,000 processes runs in tens of milliseconds without it), so it costs more than it saves.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default under several clients at once: WAL lets readers work beside the writer, writers wait up
+    # to 20 s for each other instead of failing with "database is locked", and a transaction takes the write lock
+    # when it begins (IMMEDIATE), so two read-then-write transactions cannot deadlock on upgrading their locks.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# django-axes first: it refuses every sign-in (page, admin, API token) of a locked-out account or address before
+# the password is even checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -115,6 +138,30 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Password guessing (django-axes, database handler): after AXES_FAILURE_LIMIT failed sign-ins an account (any
+# address) and an address (any account) are refused for AXES_COOLOFF_TIME, on the sign-in page, the admin and the API
+# token endpoint alike. Locking the account by itself stops a guesser who rotates addresses; the price, a stranger
+# able to keep someone out for the cool-off, is bounded by it. A success clears the account's failures.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# Attempts made while locked out do not push the end of the cool-off further away.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "accounts.throttles.sign_in_username"
+AXES_LOCKOUT_CALLABLE = "accounts.throttles.lockout_response"
+# Behind a reverse proxy every request comes from the proxy's address, which would lock everybody out at once: set
+# TRUSTED_PROXY_COUNT to the number of proxies in front of the site (each appends to X-Forwarded-For) so that axes
+# (through django-ipware) and the API throttles take the client's address from the right-most untrusted entry. With
+# 0 (the default) the header is ignored: a client could otherwise forge it to escape every limit.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("pt", _("Portuguese"))]
 LOCALE_PATHS = [ROOT_DIR / "locale"]
@@ -123,7 +170,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = ROOT_DIR / "var" / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=ROOT_DIR / "var" / "staticfiles")
 STATICFILES_DIRS = [ROOT_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=ROOT_DIR / "var" / "media")
@@ -155,11 +202,27 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A request that queues a task must not wait on a broker that is down (kombu's defaults retried for ~19 s): one
+# short connection attempt and no publish retry, then the caller logs it and the job's row stays queued for beat
+# (core.jobs). Nothing reads task results (a job's row is its result), so publishing never touches the result store.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=0.25)
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_TASK_IGNORE_RESULT = True
+# The visibility timeout is when Redis hands an unacknowledged message to another worker; it must exceed the longest
+# retry countdown (5 min). A worker lost mid-job is noticed sooner by its stopped heartbeat (core.jobs).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0),
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+}
 CELERY_BEAT_SCHEDULE = {
     "train-ranker-nightly": {"task": "matching.train_ranker", "schedule": crontab(hour=2, minute=30)},
-    "requeue-stalled-match-runs": {"task": "matching.requeue_stalled_runs", "schedule": 300.0},
-    "requeue-stalled-imports": {"task": "interchange.requeue_stalled_imports", "schedule": 300.0},
+    # Match runs, imports and outgoing e-mails nobody is doing: sent again, requeued or given up (core.jobs).
+    "requeue-stalled-jobs": {"task": "core.requeue_stalled_jobs", "schedule": 60.0},
     "mark-dormant-linkages": {"task": "linkages.mark_dormant_linkages", "schedule": crontab(hour=3, minute=0)},
     "scan-expiring-certifications": {
         "task": "notifications.scan_expiring_certifications",
@@ -168,10 +231,23 @@ CELERY_BEAT_SCHEDULE = {
     "send-daily-digests": {"task": "notifications.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
 }
 CELERY_TIMEZONE = TIME_ZONE
+# Durable jobs (core.jobs): a running job's heartbeat interval, how long without one means its worker died, when a
+# queued job's message is sent again (never reached the broker / reached it but nobody took it). On the embedded
+# default tasks run after the response in a background thread; CORE_RUN_TASKS_INLINE runs them in the caller.
+CORE_JOB_HEARTBEAT_SECONDS = env.float("CORE_JOB_HEARTBEAT_SECONDS", default=30)
+CORE_JOB_STALE_AFTER_SECONDS = env.float("CORE_JOB_STALE_AFTER_SECONDS", default=120)
+CORE_JOB_UNSENT_GRACE_SECONDS = env.float("CORE_JOB_UNSENT_GRACE_SECONDS", default=30)
+CORE_JOB_RESEND_AFTER_SECONDS = env.float("CORE_JOB_RESEND_AFTER_SECONDS", default=600)
+CORE_RUN_TASKS_INLINE = env.bool("CORE_RUN_TASKS_INLINE", default=False)
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Redis is the broker too: when it is down, the cache misses (short timeouts) instead of failing the page.
+        {
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -200,15 +276,25 @@ OCDS_LICENSE = env.str("OCDS_LICENSE", default="")
 LINKAGE_DORMANT_AFTER_DAYS = env.int("LINKAGE_DORMANT_AFTER_DAYS", default=180)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # an SMTP server that hangs fails the try (the outbox retries)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Enlace <no-reply@enlace.example>")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# Deeper JSON than this in an API request body is refused with a 400 before it is decoded.
+API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=64)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # DRF's three, with a JSON parser that refuses documents nested deeper than API_MAX_JSON_DEPTH (a 400, not the
+    # RecursionError of the standard decoder).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
@@ -218,7 +304,15 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": env.str("ANON_THROTTLE_RATE", default="120/minute")},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("ANON_THROTTLE_RATE", default="120/minute"),
+        # POST /api/v1/auth/token/ per address (ScopedRateThrottle), on top of the axes lockout per account.
+        "auth-token": env.str("AUTH_TOKEN_THROTTLE_RATE", default="10/minute"),
+        # Requests carrying an unknown API token, per address: counted before authentication gives up on them.
+        "token-failures": env.str("TOKEN_FAILURE_THROTTLE_RATE", default="20/minute"),
+    },
+    # Which X-Forwarded-For entry is the client (see TRUSTED_PROXY_COUNT); 0 ignores the header, which is forgeable.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -231,6 +325,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation also documents the API's error answers (config.api_errors): one shape for 400, 401, 403, ...
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api_errors.document_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "LinkageStageEnum": "linkages.models.Stage",
         "RequirementStatusEnum": "buyers.models.Requirement.Status",
@@ -251,10 +350,31 @@ LOGGING = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_ENGINE = "django.contrib.sessions.backends.db"  # not the cache: Redis down must not sign everybody out
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): the pages load scripts, styles and images from this site only, and run no
+# inline script or style (templates/ keeps none: behaviour lives in static/js, bar widths are set from data-width
+# attributes through the CSSOM, which CSP does not govern). The Swagger UI at /api/docs/ widens it for itself
+# (config/urls.py). CSP_REPORT_URI, when set, receives the browsers' violation reports.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        **({"report-uri": [env.str("CSP_REPORT_URI")]} if env.str("CSP_REPORT_URI", default="") else {}),
+    }
+}
 
 if IS_PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
