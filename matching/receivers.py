@@ -2,10 +2,12 @@
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.dispatch import receiver
 
 from buyers.models import Requirement
 from buyers.signals import requirement_changed, requirement_published
+from core import jobs
 from suppliers.signals import supplier_changed
 
 from . import services
@@ -28,8 +30,15 @@ def rematch_changed_requirement(sender, requirement, **kwargs):
 @receiver(supplier_changed, dispatch_uid="matching.supplier_changed")
 def rematch_after_supplier_change(sender, profile, reason="", **kwargs):
     """Debounced: the first change opens a window; changes inside it ride on the re-match queued at its end."""
-    from .tasks import rematch_open_requirements
-
     window = settings.MATCHING_REMATCH_DEBOUNCE_SECONDS
     if cache.add(REMATCH_PENDING_KEY, reason or "changed", timeout=window):
-        rematch_open_requirements.apply_async(countdown=window)
+        # After the commit, never inside the request: the change is saved whatever the broker does, and a broker
+        # that is down only costs this re-match (logged; the next supplier change opens a new window).
+        transaction.on_commit(lambda: _send_rematch(window))
+
+
+def _send_rematch(window: int) -> None:
+    from .tasks import rematch_open_requirements
+
+    if not jobs.send_task(rematch_open_requirements, countdown=window):
+        cache.delete(REMATCH_PENDING_KEY)

@@ -16,6 +16,7 @@ from accounts.permissions import is_agency_staff
 from buyers.models import Requirement
 from buyers.selectors import may_manage, open_requirements_for_supplier, requirements_visible_to
 from linkages import selectors as linkage_selectors
+from suppliers import selectors as supplier_selectors
 from suppliers.models import (
     Capability,
     Certification,
@@ -282,7 +283,9 @@ def matches_of(
     min_score: float | None = None,
     certification: str = "",
 ) -> QuerySet[Match]:
-    matches = run.matches.select_related("supplier__organisation").annotate(
+    # A supplier that unpublished or was rejected after the run leaves the list at once, not at the next run.
+    listed = run.matches.filter(supplier__in=supplier_selectors.listed_profiles())
+    matches = listed.select_related("supplier__organisation").annotate(
         shortlisted=Exists(
             ShortlistEntry.objects.filter(requirement_id=run.requirement_id, supplier_id=OuterRef("supplier_id"))
         )

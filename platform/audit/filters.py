@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import Organisation
+from core.limits import IdFilter
 
 from .selectors import audited_content_types
 
@@ -28,7 +29,7 @@ class LogEntryFilter(django_filters.FilterSet):
         method="filter_organisation",
         label="Changes to this organisation's objects or by its people",
     )
-    actor = django_filters.NumberFilter(field_name="actor_id", label="User id of whoever made the change")
+    actor = IdFilter(field_name="actor_id", label="User id of whoever made the change")
     action = django_filters.ChoiceFilter(
         choices=[
             (LogEntry.Action.CREATE, "create"),

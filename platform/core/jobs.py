@@ -113,6 +113,25 @@ def enqueue(model: type[DurableJob], job_id: int, task) -> bool:
     return True
 
 
+def send_task(task, *, args: tuple = (), countdown: float | None = None) -> bool:
+    """Send a task that has no job row of its own (a debounced re-match, say); True when it left.
+
+    Same rules as ``enqueue``: never blocks on a broker that is down (the failure is logged and reported to the
+    caller, who decides what to keep), and on the embedded default it runs after the response, not inside it."""
+    if _is_eager(task):
+        if getattr(settings, "CORE_RUN_TASKS_INLINE", False):
+            task.apply_async(args=list(args))
+        else:
+            background.submit(task, *args)
+        return True
+    try:
+        task.apply_async(args=list(args), countdown=countdown)
+    except Exception:
+        logger.exception("%s: could not reach the broker", task.name)
+        return False
+    return True
+
+
 def enqueue_after_commit(job: DurableJob, task) -> None:
     """Publish ``job``'s message once the current transaction commits (at once outside one).
 
@@ -300,7 +319,7 @@ class BackgroundWorker:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
-    def submit(self, task, job_id: int) -> None:
+    def submit(self, task, *args) -> None:
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="enlace-background-tasks", daemon=True)
@@ -308,17 +327,17 @@ class BackgroundWorker:
                 # A command that queued work (seed_demo, match --all-open) must not exit with the work undone: the
                 # embedded default has no beat to pick up what a finished process left queued.
                 atexit.register(self.join)
-        self._queue.put((task, job_id))
+        self._queue.put((task, args))
 
     def _run(self) -> None:
         while True:
-            task, job_id = self._queue.get()
+            task, args = self._queue.get()
             try:
-                result = task.apply(args=[job_id], throw=False)
+                result = task.apply(args=list(args), throw=False)
                 if result.failed():
-                    logger.error("background task %s(%s) failed: %r", task.name, job_id, result.result)
+                    logger.error("background task %s%s failed: %r", task.name, args, result.result)
             except Exception:
-                logger.exception("background task %s(%s) failed", task.name, job_id)
+                logger.exception("background task %s%s failed", task.name, args)
             finally:
                 connections.close_all()  # this thread's own connections
                 self._queue.task_done()

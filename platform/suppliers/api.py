@@ -4,22 +4,29 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.models import Organisation
 from accounts.permissions import OrganisationScoped, can_edit_organisation, is_agency_staff
-from core.api import VerificationInput
+from core.api import VerificationInput, VisiblePrimaryKeyRelatedField
 from core.limits import parse_id
+from core.parsers import JSONParser
 from taxonomy.models import Category, CertificationStandard
 
 from . import selectors, services
 from .models import DIAGNOSTIC_AREAS, Capability, Certification, Machine, ReadinessDiagnostic, SupplierProfile
 
 
+def _profiles_visible_to(user):
+    # A profile the writer may not see is "does not exist", exactly like an id that exists nowhere (not a 403 that
+    # would confirm it is there).
+    return selectors.profiles_visible_to(user=user)
+
+
 class CapabilitySerializer(serializers.ModelSerializer):
-    supplier = serializers.PrimaryKeyRelatedField(source="profile", queryset=SupplierProfile.objects.all())
+    supplier = VisiblePrimaryKeyRelatedField(source="profile", visible=_profiles_visible_to)
     category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.filter(scheme="CPV"))
     category_name = serializers.CharField(source="category.name", read_only=True)
     keywords = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=30)
@@ -42,7 +49,7 @@ class CapabilitySerializer(serializers.ModelSerializer):
 
 
 class MachineSerializer(serializers.ModelSerializer):
-    supplier = serializers.PrimaryKeyRelatedField(source="profile", queryset=SupplierProfile.objects.all())
+    supplier = VisiblePrimaryKeyRelatedField(source="profile", visible=_profiles_visible_to)
 
     class Meta:
         model = Machine
@@ -50,7 +57,7 @@ class MachineSerializer(serializers.ModelSerializer):
 
 
 class CertificationSerializer(serializers.ModelSerializer):
-    supplier = serializers.PrimaryKeyRelatedField(source="profile", queryset=SupplierProfile.objects.all())
+    supplier = VisiblePrimaryKeyRelatedField(source="profile", visible=_profiles_visible_to)
     standard = serializers.SlugRelatedField(slug_field="code", queryset=CertificationStandard.objects.all())
     standard_name = serializers.CharField(source="standard.name", read_only=True)
     effective_status = serializers.CharField(read_only=True)
@@ -88,7 +95,7 @@ class CertificationSerializer(serializers.ModelSerializer):
 
 
 class DiagnosticSerializer(serializers.ModelSerializer):
-    supplier = serializers.PrimaryKeyRelatedField(source="profile", queryset=SupplierProfile.objects.all())
+    supplier = VisiblePrimaryKeyRelatedField(source="profile", visible=_profiles_visible_to)
 
     class Meta:
         model = ReadinessDiagnostic

@@ -47,8 +47,30 @@ def test_supplier_changes_are_debounced_into_one_rematch(django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         supplier_services.add_capability(profile=profile, actor=owner, category=category, description="Fundición")
 
-    assert scheduled == [{"countdown": 60}]
+    assert scheduled == [{"args": [], "countdown": 60}]
     cache.delete(receivers.REMATCH_PENDING_KEY)
+
+
+def test_a_supplier_change_is_saved_when_the_broker_is_down(django_capture_on_commit_callbacks, monkeypatch):
+    """The re-match used to be published inside the request: a broker that is down made the change a 500."""
+    cache.delete(receivers.REMATCH_PENDING_KEY)
+    from kombu.exceptions import OperationalError
+
+    from matching import tasks
+
+    def broker_down(**kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6390. Connection refused.")
+
+    monkeypatch.setattr(tasks.rematch_open_requirements, "apply_async", broker_down)
+    profile = factories.SupplierProfileFactory()
+    owner = factories.SmeOwnerFactory(membership=profile.organisation)
+    with django_capture_on_commit_callbacks(execute=True):
+        capability = supplier_services.add_capability(
+            profile=profile, actor=owner, category=factories.CategoryFactory(), description="Forja de acero"
+        )
+    assert capability.pk is not None
+    # Nothing was queued, so the next change may try again at once instead of waiting out the window.
+    assert cache.get(receivers.REMATCH_PENDING_KEY) is None
 
 
 def test_rematch_queues_one_run_per_open_requirement(queued):

@@ -549,3 +549,42 @@ def test_only_agency_staff_verify(who, sme_owner, buyer_owner):
     assert response.status_code in (401, 403)
     organisation.refresh_from_db()
     assert organisation.verification_status == "pending"
+
+
+def test_a_supplier_that_unpublishes_after_the_run_leaves_the_ranking_at_once(ranked_titanium):
+    requirement, fit = ranked_titanium["requirement"], ranked_titanium["fit"]
+    client = _api(_member(requirement.buyer, "viewer"))
+    url = f"/api/v1/requirements/{requirement.pk}/matches/"
+    assert fit.pk in {row["supplier"]["id"] for row in client.get(url).json()["results"]}
+    fit.published = False
+    fit.save(update_fields=["published"])
+    assert fit.pk not in {row["supplier"]["id"] for row in client.get(url).json()["results"]}
+
+
+@pytest.mark.parametrize("resource", ["capabilities", "machines", "certifications", "diagnostics"])
+def test_writing_for_another_smes_profile_says_does_not_exist_like_a_missing_one(sme_owner, resource):
+    """It answered 403 for a profile that exists and 400 for one that does not: an oracle of profile ids."""
+    other = factories.SupplierProfileFactory(published=False)
+    client = _api(sme_owner)
+    hidden = client.post(f"/api/v1/{resource}/", {"supplier": other.pk}, format="json")
+    missing = client.post(f"/api/v1/{resource}/", {"supplier": 10**9}, format="json")
+    assert hidden.status_code == missing.status_code == 400
+    hidden_message = hidden.json()["errors"]["supplier"]
+    assert _without_ids(hidden_message, other.pk) == _without_ids(missing.json()["errors"]["supplier"], 10**9)
+
+
+def test_a_pending_buyer_is_not_offered_supplier_search(client):
+    buyer = factories.BuyerFactory(verification_status="pending")
+    client.force_login(_member(buyer))
+    page = client.get("/").content.decode()
+    assert 'href="/suppliers/search/"' not in page
+    buyer.verification_status = "verified"
+    buyer.save(update_fields=["verification_status"])
+    assert 'href="/suppliers/search/"' in client.get("/").content.decode()
+
+
+def test_certificate_upload_endpoint_keeps_the_json_depth_limit(sme_owner):
+    """The certificates view named DRF's own JSONParser, bypassing the platform's depth limit."""
+    body = '{"supplier": ' + "[" * 5000 + "]" * 5000 + "}"
+    response = _api(sme_owner).post("/api/v1/certifications/", body, content_type="application/json")
+    assert response.status_code == 400

@@ -114,3 +114,10 @@ class TestCertificateDocumentsAreNeverPublic:
             settings.DEBUG = False
             importlib.reload(config.urls)
             clear_url_caches()
+
+
+@pytest.mark.django_db
+def test_the_audit_filter_on_a_user_id_past_64_bits_is_a_400(agency_client):
+    response = agency_client.get("/api/v1/audit/", {"actor": 10**30})
+    assert response.status_code == 400
+    assert "actor" in response.json()["errors"]
