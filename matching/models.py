@@ -7,6 +7,7 @@ one transaction with its status, so a reader sees all of a run's matches or none
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,7 @@ class MatchRun(DurableJob):
         SUPPLIERS_CHANGED = "suppliers_changed", _("Suppliers changed")
         REQUESTED = "requested", _("Requested")
         COMMAND = "command", _("Batch command")
+        RANKER_PROMOTED = "ranker_promoted", _("A better ranker was promoted")
 
     requirement = models.ForeignKey("buyers.Requirement", on_delete=models.CASCADE, related_name="match_runs")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
@@ -66,6 +68,7 @@ class Match(models.Model):
     components = models.JSONField(default=dict)  # name → contribution; they add up to ``score``
     features = models.JSONField(default=dict)  # name → value in [0, 1]
     gaps = models.JSONField(default=list)  # [{"code", "message", "params", "gain"}], largest gain first
+    newcomer = models.BooleanField(default=False)  # had never dealt with this buyer when the run ranked it
 
     class Meta:
         ordering = ["run", "rank"]
@@ -115,3 +118,28 @@ class RankerModel(models.Model):
 
     def __str__(self) -> str:
         return self.version
+
+
+class MatchingPolicy(models.Model):
+    """The agency's matching settings: one row, edited by agency staff."""
+
+    newcomer_slots = models.PositiveSmallIntegerField(
+        _("places for newcomers in the first ten"),
+        default=2,
+        validators=[MaxValueValidator(10)],
+        help_text=_(
+            "How many of the first ten places of every ranking go to the best-ranked suppliers that have never "
+            "supplied the buyer (when there are that many)."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("matching policy")
+        verbose_name_plural = _("matching policy")
+
+    def __str__(self) -> str:
+        return str(_("Matching policy"))

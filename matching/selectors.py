@@ -36,7 +36,11 @@ from .engine.documents import (
     SupplierRecord,
 )
 from .engine.learning import Outcome
-from .models import Match, MatchRun, RankerModel, ShortlistEntry
+from .engine.ranker import ENGINE_VERSION
+from .engine.scoring import DefaultScorer
+from .models import Match, MatchingPolicy, MatchRun, RankerModel, ShortlistEntry
+
+DEFAULT_NEWCOMER_SLOTS = MatchingPolicy._meta.get_field("newcomer_slots").default
 
 
 def _float(value) -> float | None:
@@ -84,6 +88,7 @@ def supplier_records(*, profile_ids: Iterable[int] | None = None) -> list[Suppli
         unit,
         lead_time,
         minimum,
+        evidence_date,
     ) in capability_rows.order_by("profile_id", "pk").values_list(
         "profile_id",
         "category__scheme",
@@ -98,6 +103,7 @@ def supplier_records(*, profile_ids: Iterable[int] | None = None) -> list[Suppli
         "capacity_unit",
         "lead_time_days",
         "minimum_order",
+        "evidence_date",
     ):
         capabilities[profile_id].append(
             CapabilityRecord(
@@ -109,9 +115,11 @@ def supplier_records(*, profile_ids: Iterable[int] | None = None) -> list[Suppli
                 capacity_unit=unit,
                 lead_time_days=lead_time,
                 minimum_order=_float(minimum),
+                since=evidence_date,
             )
         )
-        names[profile_id].extend(name for name in (name_en, name_es, name_pt) if name)
+        if evidence_date is None:  # a category learned from an award is history, read with its date
+            names[profile_id].extend(name for name in (name_en, name_es, name_pt) if name)
     certifications: dict[int, list[CertificationRecord]] = defaultdict(list)
     certificate_rows = (
         Certification.objects.filter(profile_id__in=ids) if profile_ids is not None else Certification.objects
@@ -184,6 +192,7 @@ def requirement_record(requirement: Requirement) -> RequirementRecord:
         delivery_region=requirement.delivery_region,
         restrict_to_delivery_country=requirement.restrict_to_delivery_country,
         created_at=requirement.published_at or requirement.created_at,
+        estimated_value=_float(requirement.estimated_annual_value),
     )
 
 
@@ -203,8 +212,10 @@ def history_events() -> list[HistoryEvent]:
             stage=stage,
             category=(scheme, code) if code else None,
             requirement_id=requirement,
+            linkage_id=linkage,
+            text=title or "",
         )
-        for supplier, buyer, at, stage, scheme, code, requirement in linkage_selectors.stage_history()
+        for supplier, buyer, at, stage, scheme, code, requirement, linkage, title in linkage_selectors.stage_history()
     ]
     events.extend(
         HistoryEvent(
@@ -215,8 +226,21 @@ def history_events() -> list[HistoryEvent]:
             category=(scheme, code) if code else None,
             requirement_id=requirement,
             value=float(value),
+            linkage_id=linkage,
+            text=title or description or "",
         )
-        for supplier, buyer, day, scheme, code, requirement, value in linkage_selectors.transaction_history()
+        for (
+            supplier,
+            buyer,
+            day,
+            scheme,
+            code,
+            requirement,
+            value,
+            linkage,
+            description,
+            title,
+        ) in linkage_selectors.transaction_history()
     )
     return events
 
@@ -233,6 +257,16 @@ def outcomes() -> list[Outcome]:
     ]
 
 
+def matching_policy() -> MatchingPolicy:
+    """The agency's matching policy (the defaults, unsaved, until agency staff first set it)."""
+    return MatchingPolicy.objects.filter(pk=1).first() or MatchingPolicy(pk=1)
+
+
+def newcomer_slots() -> int:
+    row = MatchingPolicy.objects.filter(pk=1).values_list("newcomer_slots", flat=True).first()
+    return DEFAULT_NEWCOMER_SLOTS if row is None else row
+
+
 def active_ranker() -> RankerModel | None:
     return RankerModel.objects.filter(active=True).first()
 
@@ -242,6 +276,16 @@ def active_ranker() -> RankerModel | None:
 
 def latest_run(*, requirement: Requirement) -> MatchRun | None:
     return requirement.match_runs.order_by("-created_at", "-pk").first()
+
+
+def current_model_version() -> str:
+    ranker = active_ranker()
+    return ranker.version if ranker else DefaultScorer().version
+
+
+def ranked_by_current_engine(run: MatchRun) -> bool:
+    """False for a run made by another engine version or another ranker than the ones in use now."""
+    return run.engine_version == ENGINE_VERSION and run.model_version == current_model_version()
 
 
 def latest_finished_run(*, requirement: Requirement) -> MatchRun | None:

@@ -9,25 +9,29 @@ written in one transaction, so a redelivered message (a killed worker, late ackn
 import datetime as dt
 import logging
 import math
+from dataclasses import replace
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import is_agency_staff
 from buyers.models import Requirement
 from core import jobs
+from core.updates import update_fields
 from linkages import services as linkage_services
 from linkages.models import Linkage, Stage
 from suppliers.models import SupplierProfile
 
 from . import selectors
-from .engine.evaluation import ComparisonTable, compare, time_split
+from .engine.evaluation import ComparisonTable, EvaluationOptions, compare, quantile_cutoff, time_split
 from .engine.learning import relevant_suppliers, train_and_evaluate
 from .engine.ranker import RankingResult, rank
 from .engine.scoring import DefaultScorer
-from .models import Match, MatchRun, RankerModel, ShortlistEntry
+from .models import Match, MatchingPolicy, MatchRun, RankerModel, ShortlistEntry
 from .signals import match_run_finished
 from .state import engine_state, models_dir, today
 
@@ -101,6 +105,7 @@ def _write_result(run_id: int, result: RankingResult) -> MatchRun:
                     components=match.components,
                     features=match.features,
                     gaps=_gaps_payload(match),
+                    newcomer=match.newcomer,
                 )
             )
         Match.objects.bulk_create(rows)
@@ -149,6 +154,7 @@ def _rank_and_store(*, run_id: int, run: MatchRun) -> MatchRun | None:
             scorer=snapshot.scorer,
             today=today(),
             top_k=settings.MATCHING_TOP_K,
+            newcomer_slots=selectors.newcomer_slots(),
         )
     except ValueError as exc:  # bad data, not a transient fault: retrying would fail the same way
         logger.exception("matching: run %s failed", run_id)
@@ -266,25 +272,36 @@ def rank_opportunities(*, profile: SupplierProfile) -> list[tuple[Requirement, d
 # -- learning ----------------------------------------------------------------------------------------------------------
 
 
+HISTORY_SHARE = 0.8  # the evaluation protocol: the older 80 % of labelled requirements are history
+
+
 def _evaluation_inputs(*, cutoff: dt.date | None):
     snapshot = engine_state.snapshot()
     requirements = selectors.requirement_records(Requirement.objects.exclude(status=Requirement.Status.DRAFT))
     outcomes = selectors.outcomes()
     if cutoff is None:
         labelled = {outcome.requirement_id for outcome in outcomes}
-        days = sorted(r.as_of(today()) for r in requirements if r.requirement_id in labelled)
-        # Train on the older two thirds of the labelled requirements, evaluate on the newest third.
-        cutoff = days[(2 * len(days)) // 3] if days else today()
+        days = [r.as_of(today()) for r in requirements if r.requirement_id in labelled]
+        cutoff = quantile_cutoff(days, HISTORY_SHARE) or today()
     return snapshot, requirements, outcomes, cutoff
 
 
-def evaluate_matching(*, cutoff: dt.date | None = None, k: int = 10) -> tuple[ComparisonTable, dt.date]:
-    """Current scorer, default scorer and the baseline on the requirements after ``cutoff``."""
+def _options(options: EvaluationOptions | None, cutoff: dt.date) -> EvaluationOptions:
+    options = options or EvaluationOptions()
+    return replace(options, history_until=options.history_until or cutoff)
+
+
+def evaluate_matching(
+    *, cutoff: dt.date | None = None, k: int = 10, options: EvaluationOptions | None = None
+) -> tuple[ComparisonTable, dt.date]:
+    """The active ranker, the default weights and the baseline on the requirements after ``cutoff``; with the
+    agency's newcomer places, the active ranker once more with them (their cost in quality)."""
     snapshot, requirements, outcomes, cutoff = _evaluation_inputs(cutoff=cutoff)
+    options = _options(options, cutoff)
     _earlier, later = time_split(requirements, cutoff=cutoff, date_of=lambda r: r.as_of(today()))
-    scorers = {f"engine ({snapshot.scorer.version})": snapshot.scorer}
+    scorers = {f"engine, default weights ({DefaultScorer().version})": DefaultScorer()}
     if not isinstance(snapshot.scorer, DefaultScorer):
-        scorers["engine (default weights)"] = DefaultScorer()
+        scorers[f"engine, learned ({snapshot.scorer.version[:18]})"] = snapshot.scorer
     table = compare(
         requirements=later,
         relevant=relevant_suppliers(outcomes, today=today()),
@@ -294,12 +311,31 @@ def evaluate_matching(*, cutoff: dt.date | None = None, k: int = 10) -> tuple[Co
         scorers=scorers,
         today=today(),
         k=k,
+        options=options,
     )
+    slots = options.newcomer_slots or selectors.newcomer_slots()
+    if slots:
+        with_slots = compare(
+            requirements=later,
+            relevant=relevant_suppliers(outcomes, today=today()),
+            candidates=snapshot.candidates,
+            index=snapshot.index,
+            history=snapshot.history,
+            scorers={f"active ranker, {slots} of {k} places for newcomers": snapshot.scorer},
+            today=today(),
+            k=k,
+            include_baseline=False,
+            options=replace(options, newcomer_slots=slots),
+        )
+        table.rows.update(with_slots.rows)
     return table, cutoff
 
 
-def train_ranker(*, cutoff: dt.date | None = None, k: int = 10) -> RankerModel | None:
-    """Train a learned scorer on the older outcomes; promote it only when it beats the current scorer."""
+def train_ranker(
+    *, cutoff: dt.date | None = None, k: int = 10, options: EvaluationOptions | None = None
+) -> RankerModel | None:
+    """Train candidate rankers on the older outcomes; the best is promoted only when it beats the current scorer on
+    the later ones, and a promotion re-ranks every open requirement with it."""
     snapshot, requirements, outcomes, cutoff = _evaluation_inputs(cutoff=cutoff)
     trained_at = timezone.now().replace(microsecond=0)
     try:
@@ -314,6 +350,7 @@ def train_ranker(*, cutoff: dt.date | None = None, k: int = 10) -> RankerModel |
             today=today(),
             trained_at=trained_at,
             k=k,
+            options=_options(options, cutoff),
         )
     except ValueError as exc:  # too few outcomes, or only one kind
         logger.info("matching: no ranker trained: %s", exc)
@@ -340,9 +377,32 @@ def train_ranker(*, cutoff: dt.date | None = None, k: int = 10) -> RankerModel |
             RankerModel.objects.filter(active=True).exclude(pk=model.pk).update(active=False)
             model.active = True
             model.save(update_fields=["active"])
+            # Open requirements were ranked by the model it replaces: rank them again, after commit.
+            rematch_open_requirements(trigger=MatchRun.Trigger.RANKER_PROMOTED)
     logger.info("matching: trained %s (promoted: %s)\n%s", model.version, report.promote, report.table.format())
     model.table = report.table  # for the command's printout; not stored
     return model
+
+
+def request_training() -> bool:
+    """Train after new history arrived (an import of awards), once per debounce window; True when queued."""
+    from .tasks import train_ranker as train_task
+
+    if not cache.add("matching:train-requested", True, timeout=settings.MATCHING_TRAIN_DEBOUNCE_SECONDS):
+        return False
+    return jobs.send_task(train_task, countdown=settings.MATCHING_TRAIN_DEBOUNCE_SECONDS)
+
+
+@transaction.atomic
+def set_newcomer_slots(*, actor, slots: int) -> MatchingPolicy:
+    """The agency's choice of how many of the first ten places go to newcomers; agency staff only."""
+    if not is_agency_staff(actor):
+        raise PermissionDenied(_("Only agency staff set the matching policy."))
+    policy, _created = MatchingPolicy.objects.select_for_update().get_or_create(pk=1)
+    update_fields(
+        instance=policy, data={"newcomer_slots": slots, "updated_by": actor}, allowed={"newcomer_slots", "updated_by"}
+    )
+    return policy
 
 
 def _finite(row: dict) -> dict:

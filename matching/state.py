@@ -21,14 +21,15 @@ from django.conf import settings
 from django.utils import timezone
 
 from . import selectors
+from .engine.artifacts import load_scorer
 from .engine.candidates import CandidateMatrix
 from .engine.history import TrackRecord
-from .engine.scoring import DefaultScorer, LearnedScorer, Scorer
+from .engine.scoring import DefaultScorer, Scorer
 from .engine.text import SupplierTextIndex
 
 logger = logging.getLogger(__name__)
 
-STATE_FORMAT = 2
+STATE_FORMAT = 3  # 3: capabilities carry the day an award showed them
 # A change committed just after a read may carry an ``updated_at`` from just before it: each read looks back this
 # far past the previous one (writes to a profile are short transactions; a longer window re-reads more rows).
 OVERLAP = dt.timedelta(seconds=30)
@@ -169,7 +170,7 @@ class EngineState:
         scorer: Scorer = DefaultScorer()
         if ranker is not None:
             try:
-                scorer = LearnedScorer.load(models_dir() / ranker.artifact)
+                scorer = load_scorer(models_dir() / ranker.artifact)
             except (OSError, ValueError):
                 logger.exception("matching: ranker %s could not be loaded; using the default scorer", ranker.version)
         self.scorer, self.scorer_key = scorer, key

@@ -15,6 +15,8 @@ import numpy as np
 from .categories import CategoryVocabulary
 from .documents import CategoryCode, SupplierRecord, canonical_unit
 
+ALWAYS = np.iinfo(np.int64).min  # a declared category: known on any day
+
 
 def _ordinal(day: dt.date) -> int:
     return day.toordinal()
@@ -94,10 +96,15 @@ class CandidateMatrix:
         self.latitude = np.array([_float_or_nan(r.latitude) for r in records], dtype=np.float64)
         self.longitude = np.array([_float_or_nan(r.longitude) for r in records], dtype=np.float64)
 
-        categories = [r.all_categories() for r in records]
+        categories = [r.category_dates() for r in records]
         self.categories = Ragged.from_lengths([len(c) for c in categories])
         self.category_code = np.array(
-            [self.vocabulary.add(code) for codes in categories for code in codes], dtype=np.int64
+            [self.vocabulary.add(code) for dated in categories for code, _since in dated], dtype=np.int64
+        )
+        # The day a category became known (learned from an award); ALWAYS for categories the supplier declared.
+        self.category_since = np.array(
+            [ALWAYS if since is None else _ordinal(since) for dated in categories for _code, since in dated],
+            dtype=np.int64,
         )
 
         certificates = [r.certifications for r in records]
@@ -141,10 +148,13 @@ class CandidateMatrix:
         """Interned id of a certification standard, -1 when no candidate holds it."""
         return self.standards.get(standard, -1)
 
-    def category_closeness(self, required: Sequence[CategoryCode]) -> np.ndarray:
-        """Best closeness of each supplier's categories to the required ones (0 with none)."""
-        per_code = self.vocabulary.closeness_to(required)
-        return self.categories.max_per_row(per_code[self.category_code], self.size, empty=0.0)
+    def category_closeness(self, required: Sequence[CategoryCode], *, as_of: dt.date | None = None) -> np.ndarray:
+        """Best closeness of each supplier's categories to the required ones (0 with none); with ``as_of``, only
+        categories known before that day count (one learned from a later award is the future)."""
+        values = self.vocabulary.closeness_to(required)[self.category_code]
+        if as_of is not None:
+            values = np.where(self.category_since < _ordinal(as_of), values, 0.0)
+        return self.categories.max_per_row(values, self.size, empty=0.0)
 
     def valid_certificates(self, day: dt.date) -> np.ndarray:
         """A mask over the flat certificates: active and within their dates on ``day``."""
@@ -183,6 +193,7 @@ class CandidateMatrix:
             setattr(subset, name, getattr(self, name)[rows])
         subset.categories, positions = self.categories.take(rows)
         subset.category_code = self.category_code[positions]
+        subset.category_since = self.category_since[positions]
         subset.certificates, positions = self.certificates.take(rows)
         for name in ("cert_standard", "cert_issued", "cert_expires", "cert_active"):
             setattr(subset, name, getattr(self, name)[positions])
@@ -222,6 +233,7 @@ def _concatenate(first: CandidateMatrix, second: CandidateMatrix) -> CandidateMa
         "latitude",
         "longitude",
         "category_code",
+        "category_since",
         "cert_standard",
         "cert_issued",
         "cert_expires",

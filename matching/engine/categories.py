@@ -62,15 +62,17 @@ def closeness(required: Iterable[CategoryCode], offered: Iterable[CategoryCode])
 class CategoryVocabulary:
     """Every distinct category the candidates use, so closeness is computed once per code, not once per supplier.
 
-    ``closeness_to(required)`` returns one value per vocabulary entry; the candidate store then takes the best
-    entry of each supplier with one vectorised reduction.
+    ``closeness_to(required)`` returns one value per vocabulary entry, computed with vectorised string comparisons
+    over the vocabulary (CPV nests by prefix); the candidate store then takes the best entry of each supplier with
+    one vectorised reduction.
     """
 
-    __slots__ = ("codes", "position")
+    __slots__ = ("_arrays", "codes", "position")
 
     def __init__(self, codes: Sequence[CategoryCode]):
         self.codes: list[CategoryCode] = list(dict.fromkeys(codes))
         self.position: dict[CategoryCode, int] = {code: i for i, code in enumerate(self.codes)}
+        self._arrays: tuple | None = None
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -79,15 +81,53 @@ class CategoryVocabulary:
         if code not in self.position:
             self.position[code] = len(self.codes)
             self.codes.append(code)
+            self._arrays = None
         return self.position[code]
 
+    def __getstate__(self):
+        return {"codes": self.codes, "position": self.position}
+
+    def __setstate__(self, state):
+        if isinstance(state, tuple):  # pickled by an engine whose vocabulary had no __getstate__: (None, slots)
+            state = state[1]
+        self.codes, self.position, self._arrays = state["codes"], state["position"], None
+
+    def _columns(self) -> tuple:
+        if self._arrays is None or len(self._arrays[0]) != len(self.codes):
+            schemes = np.array([scheme for scheme, _code in self.codes], dtype=object)
+            codes = np.array([code for _scheme, code in self.codes], dtype=object)
+            is_cpv = schemes == CPV
+            sig = np.array([significant(code) if cpv else "" for code, cpv in zip(codes, is_cpv, strict=True)])
+            self._arrays = (
+                schemes,
+                codes,
+                is_cpv,
+                sig.astype(str),
+                np.array([c[:3] for c in codes], dtype=object),
+                np.array([c[:2] for c in codes], dtype=object),
+            )
+        return self._arrays
+
     def closeness_to(self, required: Iterable[CategoryCode]) -> np.ndarray:
-        # A vocabulary holds thousands of codes at most (CPV has ~9,500), and a requirement names a few, so a
-        # loop over the pairs costs milliseconds whatever the number of suppliers.
         required = list(dict.fromkeys(required))
         values = np.zeros(len(self.codes), dtype=np.float64)
-        if not required:
+        if not required or not self.codes:
             return values
-        for i, offered in enumerate(self.codes):
-            values[i] = max(pair_closeness(first, offered) for first in required)
+        schemes, codes, is_cpv, sig, group, division = self._columns()
+        for scheme, code in required:
+            if scheme != CPV:
+                values = np.maximum(values, np.where((schemes == scheme) & (codes == code), SAME, UNRELATED))
+                continue
+            mine = significant(code)
+            nested = np.char.startswith(sig, mine) | np.isin(sig, [mine[:n] for n in range(2, len(mine) + 1)])
+            best = np.where(
+                codes == code,
+                SAME,
+                np.where(
+                    nested,
+                    NESTED,
+                    np.where(group == code[:3], SAME_GROUP, np.where(division == code[:2], SAME_DIVISION, UNRELATED)),
+                ),
+            )
+            values = np.maximum(values, np.where(is_cpv, best, UNRELATED))
         return values

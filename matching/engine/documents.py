@@ -70,6 +70,9 @@ class CapabilityRecord:
     capacity_unit: str = ""
     lead_time_days: int | None = None
     minimum_order: float | None = None
+    # Set when the capability was learned from an imported award (the award's day), not declared by the supplier:
+    # it is evidence of history, so it counts only for requirements after that day and stays out of the text.
+    since: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,10 +101,21 @@ class SupplierRecord:
         """Profile categories then capability categories, without repeats, in a stable order."""
         return tuple(dict.fromkeys((*self.categories, *(c.category for c in self.capabilities))))
 
+    def category_dates(self) -> tuple[tuple[CategoryCode, dt.date | None], ...]:
+        """Each category with the day it became known (None: declared, known always); the earliest day wins."""
+        known: dict[CategoryCode, dt.date | None] = dict.fromkeys(self.categories)
+        for capability in self.capabilities:
+            code, since = capability.category, capability.since
+            if code not in known or (known[code] is not None and (since is None or since < known[code])):
+                known[code] = since
+        return tuple(known.items())
+
     def document(self) -> str:
         """The text the index sees: what the supplier says it does, in whatever language it wrote it."""
         parts = [self.name, self.summary, *self.category_names]
         for capability in self.capabilities:
+            if capability.since is not None:
+                continue  # an award's title is history: the track record reads it with its date
             parts.append(capability.description)
             parts.extend(capability.keywords)
         # Certificates are searchable too ("ISO 13485" in a specification); the code's dashes become spaces.
@@ -136,6 +150,7 @@ class RequirementRecord:
     restrict_to_delivery_region: bool = False
     categories_mandatory: bool = False  # only suppliers within the requirement's category subtree
     created_at: dt.datetime | None = None
+    estimated_value: float | None = None  # in the requirement's currency; compared with past award values
 
     def text(self) -> str:
         return f"{self.title}\n{self.specification}".strip()
@@ -173,3 +188,5 @@ class HistoryEvent:
     category: CategoryCode | None = None
     requirement_id: int | None = None
     value: float = 0.0
+    linkage_id: int | None = None
+    text: str = ""  # what was bought (the requirement's title or the transaction's description), for history text

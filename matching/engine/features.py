@@ -15,6 +15,12 @@ capacity not stated, responsiveness not yet observed) and zero where it does (no
 | responsiveness         | share of contacts answered                                      | 0.5                  |
 
 (*) without coordinates: 0.6 in the delivery country, 0.3 outside it, 0.5 when the requirement names no place.
+
+Text relevance is the better of what the supplier says it makes (its profile and declared capabilities) and what it
+has delivered before the requirement's date (the texts of its past deals, from the track record); categories
+learned from an award count only after that award. ``same_region`` (1 in the delivery region, 0.5 elsewhere in the
+delivery country, 0 abroad; 0.5 when the requirement names no country) and the track record's history features
+(history.py) follow: the learned ranker reads all of them, the default weights only the first eight.
 """
 
 import datetime as dt
@@ -25,10 +31,10 @@ import numpy as np
 from .candidates import CandidateMatrix
 from .categories import SAME_GROUP
 from .documents import RequirementRecord, canonical_unit
-from .history import TrackRecord
+from .history import HISTORY_FEATURES, TrackRecord
 from .text import SupplierTextIndex
 
-FEATURES: tuple[str, ...] = (
+CONTENT_FEATURES: tuple[str, ...] = (
     "text_relevance",
     "category_closeness",
     "certification_coverage",
@@ -38,7 +44,9 @@ FEATURES: tuple[str, ...] = (
     "track_record",
     "responsiveness",
 )
+FEATURES: tuple[str, ...] = (*CONTENT_FEATURES, "same_region", *HISTORY_FEATURES)
 COLUMN = {name: i for i, name in enumerate(FEATURES)}
+HISTORY_COLUMNS = slice(COLUMN[HISTORY_FEATURES[0]], COLUMN[HISTORY_FEATURES[-1]] + 1)
 
 NEUTRAL = 0.5
 # A cosine of 0.5 over word and character n-grams means the texts share most of their vocabulary; more overlap
@@ -101,6 +109,15 @@ def proximity(requirement: RequirementRecord, candidates: CandidateMatrix) -> np
     return np.where(np.isnan(distance), fallback, np.exp(-np.nan_to_num(distance) / PROXIMITY_SCALE_KM))
 
 
+def same_region(requirement: RequirementRecord, candidates: CandidateMatrix) -> np.ndarray:
+    if not requirement.delivery_country:
+        return np.full(candidates.size, NEUTRAL)
+    same_country = candidates.country == requirement.delivery_country.upper()
+    region = requirement.delivery_region.strip().lower()
+    in_region = same_country & (candidates.region == region) if region else np.zeros(candidates.size, dtype=bool)
+    return np.where(in_region, 1.0, np.where(same_country, 0.5, 0.0))
+
+
 def monthly_quantity(requirement: RequirementRecord) -> float | None:
     if not requirement.quantity or requirement.quantity <= 0:
         return None
@@ -135,23 +152,26 @@ def feature_matrix(
 ) -> np.ndarray:
     """A (candidates × FEATURES) float64 matrix, rows aligned with ``candidates.supplier_ids``."""
     day = requirement.reference_day(today)
+    as_of = requirement.as_of(today)
     columns = np.empty((candidates.size, len(FEATURES)), dtype=np.float64)
-    columns[:, COLUMN["text_relevance"]] = text_relevance(text_cosine)
-    columns[:, COLUMN["category_closeness"]] = candidates.category_closeness(requirement.categories)
+    if history is None:
+        history = TrackRecord()
+    columns[:, HISTORY_COLUMNS] = history.history_features(
+        requirement=requirement, supplier_ids=candidates.supplier_ids, as_of=as_of
+    )
+    columns[:, COLUMN["text_relevance"]] = np.maximum(text_relevance(text_cosine), columns[:, COLUMN["past_deal_text"]])
+    columns[:, COLUMN["category_closeness"]] = candidates.category_closeness(requirement.categories, as_of=as_of)
     columns[:, COLUMN["certification_coverage"]] = certification_coverage(requirement, candidates, day)
     columns[:, COLUMN["readiness"]] = np.where(np.isnan(candidates.readiness), NEUTRAL, candidates.readiness / 100)
     columns[:, COLUMN["proximity"]] = proximity(requirement, candidates)
     columns[:, COLUMN["capacity_fit"]] = capacity_fit(requirement, candidates)
-    columns[:, COLUMN["track_record"]] = (
-        0.0
-        if history is None
-        else history.feature(
-            requirement=requirement, supplier_ids=candidates.supplier_ids, as_of=requirement.as_of(today)
-        )
+    columns[:, COLUMN["track_record"]] = history.feature(
+        requirement=requirement, supplier_ids=candidates.supplier_ids, as_of=as_of
     )
     columns[:, COLUMN["responsiveness"]] = np.where(
         np.isnan(candidates.response_rate), NEUTRAL, candidates.response_rate
     )
+    columns[:, COLUMN["same_region"]] = same_region(requirement, candidates)
     return np.clip(columns, 0.0, 1.0, out=columns)
 
 

@@ -8,14 +8,25 @@ other components carry newcomers; the gaps do not count a missing history agains
 
 Only events strictly before the requirement's creation count, so an evaluation on a time split never sees the
 outcome it is trying to predict.
+
+Beside that one saturating number, ``history_features`` describes what buyers actually do, for the learned ranker:
+how many deals (a transaction, an award, or a linkage that reached its first transaction without a recorded
+one) the supplier made with this buyer in the same code, group and division and in any category, its deals and its
+share of deals in the category, how recently it dealt with the buyer and in the category, how its past deal values
+compare with the requirement's, and how close the texts of its past deals are to the requirement's. Counts are on
+a log scale (``log1p(n) / log1p(COUNT_SCALE)``, capped at 1), so a buyer's regular supplier and a supplier with one
+old award no longer look alike.
 """
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .categories import CategoryVocabulary
+from .categories import NESTED, SAME_DIVISION, SAME_GROUP, CategoryVocabulary
 from .documents import (
     AWARD,
     CONTACTED,
@@ -55,7 +66,7 @@ class TrackRecord:
     """Columnar history of linkage events, queried per requirement for all candidates at once."""
 
     def __init__(self, events: Iterable[HistoryEvent] = ()):
-        events = list(events)
+        events = sorted(events, key=lambda e: e.occurred_on)
         self.vocabulary = CategoryVocabulary([])
         self.supplier_id = np.array([e.supplier_id for e in events], dtype=np.int64)
         self.buyer_id = np.array([e.buyer_id for e in events], dtype=np.int64)
@@ -66,13 +77,25 @@ class TrackRecord:
         self.category = np.array(
             [-1 if e.category is None else self.vocabulary.add(e.category) for e in events], dtype=np.int64
         )
+        self.deals = DealHistory.from_events(events, vocabulary=self.vocabulary)
+        self._closeness_cache: dict[tuple, np.ndarray] = {}
 
     def __len__(self) -> int:
         return len(self.supplier_id)
 
     def _category_closeness(self, required: Sequence[CategoryCode]) -> np.ndarray:
-        per_code = np.append(self.vocabulary.closeness_to(required), 0.0)  # index -1: no category → 0
-        return per_code[self.category]
+        return self.closeness_per_code(required)[self.category]
+
+    def closeness_per_code(self, required: Sequence[CategoryCode]) -> np.ndarray:
+        """Closeness of each code of the history's vocabulary to ``required``; index -1 (no category) is 0."""
+        key = tuple(sorted(set(required)))
+        cached = self._closeness_cache.get(key)
+        if cached is None:
+            if len(self._closeness_cache) > CLOSENESS_CACHE_SIZE:
+                self._closeness_cache.clear()
+            cached = np.append(self.vocabulary.closeness_to(key), 0.0)
+            self._closeness_cache[key] = cached
+        return cached
 
     def evidence_for(self, *, requirement: RequirementRecord, as_of: dt.date) -> tuple[np.ndarray, np.ndarray]:
         """(supplier ids, evidence) of the events before ``as_of`` that say something about this requirement."""
@@ -94,11 +117,21 @@ class TrackRecord:
         ids, weight = self.evidence_for(requirement=requirement, as_of=as_of)
         if not len(ids):
             return values
-        order = np.argsort(supplier_ids, kind="stable")
-        where = np.clip(np.searchsorted(supplier_ids[order], ids), 0, len(order) - 1)
-        known = supplier_ids[order][where] == ids
-        total = np.bincount(order[where[known]], weights=weight[known], minlength=len(supplier_ids))
+        rows = rows_in(supplier_ids, ids)
+        known = rows >= 0
+        total = np.bincount(rows[known], weights=weight[known], minlength=len(supplier_ids))
         return -np.expm1(-total)  # 1 - e^-x, exact near 0 so no history stays exactly 0
+
+    def history_features(
+        self, *, requirement: RequirementRecord, supplier_ids: np.ndarray, as_of: dt.date
+    ) -> np.ndarray:
+        """A (suppliers × HISTORY_FEATURES) matrix in [0, 1] from the deals strictly before ``as_of``."""
+        return self.deals.features(
+            requirement=requirement,
+            supplier_ids=supplier_ids,
+            as_of=as_of,
+            closeness=self.closeness_per_code(requirement.categories),
+        )
 
     def positive_counts(
         self, *, categories: Sequence[CategoryCode], as_of: dt.date, buyer_id: int | None = None, min_closeness: float
@@ -110,3 +143,207 @@ class TrackRecord:
             mask &= self.buyer_id == buyer_id
         ids, counts = np.unique(self.supplier_id[mask], return_counts=True)
         return dict(zip(ids.tolist(), counts.tolist(), strict=True))
+
+    def partners(self, *, buyer_id: int, as_of: dt.date) -> set[int]:
+        """Suppliers with any linkage event with this buyer before ``as_of``."""
+        mask = (self.buyer_id == buyer_id) & (self.day < as_of.toordinal())
+        return set(np.unique(self.supplier_id[mask]).tolist())
+
+    def deal_counts(
+        self, *, categories: Sequence[CategoryCode], as_of: dt.date, buyer_id: int | None = None, min_closeness: float
+    ) -> dict[int, int]:
+        """How many deals each supplier made in these categories before ``as_of`` (with this buyer, if given)."""
+        return self.deals.counts(
+            closeness=self.closeness_per_code(categories),
+            as_of=as_of,
+            buyer_id=buyer_id,
+            min_closeness=min_closeness,
+        )
+
+
+CLOSENESS_CACHE_SIZE = 4096
+COUNT_SCALE = 100.0  # log1p(n) / log1p(100): one deal 0.15, ten 0.52, a hundred or more 1
+RECENCY_SCALE_DAYS = 365.0  # exp(-days / 365): last deal a year ago keeps 37 %
+VALUE_SCALE = math.log(100.0)  # a past value 100 times larger or smaller than the requirement's counts as no fit
+HISTORY_FEATURES: tuple[str, ...] = (
+    "buyer_same_code",
+    "buyer_same_group",
+    "buyer_same_division",
+    "buyer_any_category",
+    "category_deals",
+    "category_share",
+    "group_deals",
+    "supplier_deals",
+    "buyer_recency",
+    "category_recency",
+    "value_fit",
+    "past_deal_text",
+)
+DEAL_STAGES = frozenset({TRANSACTION, AWARD})
+
+
+def rows_in(supplier_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Position of each of ``ids`` in ``supplier_ids`` (any order), -1 where absent."""
+    supplier_ids = np.asarray(supplier_ids, dtype=np.int64)
+    if not len(supplier_ids):
+        return np.full(len(ids), -1, dtype=np.int64)
+    order = np.argsort(supplier_ids, kind="stable")
+    sorted_ids = supplier_ids[order]
+    where = np.clip(np.searchsorted(sorted_ids, ids), 0, len(order) - 1)
+    return np.where(sorted_ids[where] == ids, order[where], -1)
+
+
+def squash_count(counts: np.ndarray) -> np.ndarray:
+    return np.minimum(1.0, np.log1p(counts) / math.log1p(COUNT_SCALE))
+
+
+def _deal_events(events: list[HistoryEvent]) -> list[HistoryEvent]:
+    """One event per deal: each transaction and award, and the first transaction stage of a linkage that has no
+    transaction recorded (an award imported without a value)."""
+    with_transactions = {e.linkage_id for e in events if e.stage == TRANSACTION and e.linkage_id is not None}
+    deals = []
+    for event in events:
+        if event.stage in DEAL_STAGES or (
+            event.stage == FIRST_TRANSACTION and (event.linkage_id is None or event.linkage_id not in with_transactions)
+        ):
+            deals.append(event)
+    return deals
+
+
+class DealHistory:
+    """The deals of the track record as arrays sorted by day, so "before this day" is a prefix."""
+
+    def __init__(self):
+        self.supplier_id = np.empty(0, dtype=np.int64)
+        self.buyer_id = np.empty(0, dtype=np.int64)
+        self.day = np.empty(0, dtype=np.int64)
+        self.category = np.empty(0, dtype=np.int64)
+        self.log_value = np.empty(0, dtype=np.float64)  # NaN without a value
+        self.texts: sparse.csr_matrix = sparse.csr_matrix((0, 0), dtype=np.float32)
+        self._vectorizer: TfidfVectorizer | None = None
+
+    @classmethod
+    def from_events(cls, events: list[HistoryEvent], *, vocabulary: CategoryVocabulary) -> "DealHistory":
+        deals = sorted(_deal_events(events), key=lambda e: e.occurred_on)
+        history = cls()
+        history.supplier_id = np.array([e.supplier_id for e in deals], dtype=np.int64)
+        history.buyer_id = np.array([e.buyer_id for e in deals], dtype=np.int64)
+        history.day = np.array([e.occurred_on.toordinal() for e in deals], dtype=np.int64)
+        history.category = np.array(
+            [-1 if e.category is None else vocabulary.add(e.category) for e in deals], dtype=np.int64
+        )
+        history.log_value = np.array([math.log(e.value) if e.value > 0 else np.nan for e in deals], dtype=np.float64)
+        texts = [e.text for e in deals]
+        if any(texts):
+            history._vectorizer = _deal_text_vectorizer(min_df=2 if len(texts) >= MIN_DF_FROM else 1)
+            try:
+                history.texts = history._vectorizer.fit_transform(texts).tocsr()
+            except ValueError:  # nothing but stop words and punctuation
+                history._vectorizer = None
+        if history._vectorizer is None:
+            history.texts = sparse.csr_matrix((len(deals), 1), dtype=np.float32)
+        return history
+
+    def __len__(self) -> int:
+        return len(self.supplier_id)
+
+    def before(self, as_of: dt.date) -> int:
+        """How many deals happened strictly before ``as_of`` (they are the first ones)."""
+        return int(np.searchsorted(self.day, as_of.toordinal(), side="left"))
+
+    def counts(
+        self, *, closeness: np.ndarray, as_of: dt.date, buyer_id: int | None, min_closeness: float
+    ) -> dict[int, int]:
+        cut = self.before(as_of)
+        mask = closeness[self.category[:cut]] >= min_closeness
+        if buyer_id is not None:
+            mask &= self.buyer_id[:cut] == buyer_id
+        ids, counts = np.unique(self.supplier_id[:cut][mask], return_counts=True)
+        return dict(zip(ids.tolist(), counts.tolist(), strict=True))
+
+    def text_similarity(self, text: str, cut: int) -> np.ndarray:
+        """Cosine of ``text`` to each of the first ``cut`` deals' texts."""
+        if self._vectorizer is None or not cut or not text:
+            return np.zeros(cut, dtype=np.float64)
+        query = self._vectorizer.transform([text])
+        dense = np.zeros(self.texts.shape[1], dtype=np.float32)
+        dense[query.indices] = query.data
+        # One pass over the whole matrix, then the prefix: slicing the rows first would copy them.
+        return np.asarray(self.texts @ dense, dtype=np.float64)[:cut]
+
+    def features(
+        self, *, requirement: RequirementRecord, supplier_ids: np.ndarray, as_of: dt.date, closeness: np.ndarray
+    ) -> np.ndarray:
+        n = len(supplier_ids)
+        out = np.zeros((n, len(HISTORY_FEATURES)), dtype=np.float64)
+        column = {name: i for i, name in enumerate(HISTORY_FEATURES)}
+        out[:, column["value_fit"]] = NEUTRAL_VALUE_FIT
+        cut = self.before(as_of)
+        if not n or not cut:
+            return out
+        rows = rows_in(supplier_ids, self.supplier_id[:cut])
+        known = rows >= 0
+        close = closeness[self.category[:cut]]
+        same_buyer = self.buyer_id[:cut] == requirement.buyer_id
+        in_code, in_group, in_division = close >= NESTED, close >= SAME_GROUP, close >= SAME_DIVISION
+
+        def count(mask: np.ndarray) -> np.ndarray:
+            mask = mask & known
+            return np.bincount(rows[mask], minlength=n).astype(np.float64)
+
+        out[:, column["buyer_same_code"]] = squash_count(count(same_buyer & in_code))
+        out[:, column["buyer_same_group"]] = squash_count(count(same_buyer & in_group))
+        out[:, column["buyer_same_division"]] = squash_count(count(same_buyer & in_division))
+        out[:, column["buyer_any_category"]] = squash_count(count(same_buyer))
+        category_deals = count(in_code)
+        out[:, column["category_deals"]] = squash_count(category_deals)
+        out[:, column["category_share"]] = category_deals / max(1, int(in_code.sum()))
+        out[:, column["group_deals"]] = squash_count(count(in_group))
+        out[:, column["supplier_deals"]] = squash_count(count(np.ones(cut, dtype=bool)))
+
+        day = self.day[:cut]
+        as_of_day = as_of.toordinal()
+        for name, mask in (("buyer_recency", same_buyer), ("category_recency", in_group)):
+            mask = mask & known
+            last = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
+            last[rows[mask]] = day[mask]  # days ascend, so the last write for a row is its latest deal
+            seen = last > np.iinfo(np.int64).min
+            out[seen, column[name]] = np.exp(-(as_of_day - last[seen]) / RECENCY_SCALE_DAYS)
+
+        if requirement.estimated_value and requirement.estimated_value > 0:
+            valued = known & ~np.isnan(self.log_value[:cut])
+            totals = np.bincount(rows[valued], weights=self.log_value[:cut][valued], minlength=n)
+            numbers = np.bincount(rows[valued], minlength=n)
+            has = numbers > 0
+            typical = totals[has] / numbers[has]  # the geometric mean of its past deal values
+            distance = np.abs(typical - math.log(requirement.estimated_value))
+            out[has, column["value_fit"]] = 1.0 - np.minimum(1.0, distance / VALUE_SCALE)
+
+        similarity = self.text_similarity(requirement.text(), cut)
+        useful = known & (similarity > 0)
+        if useful.any():
+            best = np.zeros(n, dtype=np.float64)
+            np.maximum.at(best, rows[useful], similarity[useful])
+            out[:, column["past_deal_text"]] = np.minimum(1.0, best / PAST_TEXT_SATURATION)
+        return np.clip(out, 0.0, 1.0, out=out)
+
+
+NEUTRAL_VALUE_FIT = 0.5  # no value on either side says nothing
+PAST_TEXT_SATURATION = 0.6  # a past deal this close in wording is as good as the same title
+
+
+MIN_DF_FROM = 1_000  # from this many deals, an n-gram seen once is noise (and memory)
+
+
+def _deal_text_vectorizer(*, min_df: int) -> TfidfVectorizer:
+    from .text import normalise
+
+    return TfidfVectorizer(
+        preprocessor=normalise,
+        analyzer="char_wb",
+        ngram_range=(3, 5),
+        min_df=min_df,
+        max_features=200_000,
+        sublinear_tf=True,
+        dtype=np.float32,
+    )

@@ -1,9 +1,12 @@
 """Learning the scorer from linkage outcomes, and deciding whether the new model may replace the current one.
 
-Outcomes are (requirement, supplier, stage reached, date). A meeting, negotiation or transaction is a positive; a
-decline is a negative, and so is a proposal left unanswered for ``IGNORED_AFTER_DAYS`` ("shown and ignored").
-Features are recomputed as the engine would have seen them at the requirement's creation (history before it only),
-the model is trained on requirements before the cutoff and both scorers are evaluated on those after it.
+Outcomes are (requirement, supplier, stage reached, date). A meeting, negotiation, transaction or award is a
+positive; a decline is a negative, and so is a proposal left unanswered for ``IGNORED_AFTER_DAYS`` ("shown and
+ignored"). Imported award history has positives only, so each past requirement also gets negatives sampled from the
+suppliers eligible for it: the top of the engine's first stage that did not win (hard negatives, the mistakes the
+model must learn not to make) and a random draw of the rest. Features are recomputed as the engine would have seen
+them at the requirement's date (history strictly before it), the models are trained on requirements before the
+cutoff, and every candidate model and the current scorer are evaluated on those after it.
 """
 
 import datetime as dt
@@ -13,16 +16,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .boosting import BoostedScorer
 from .candidates import CandidateMatrix
+from .constraints import apply_constraints
 from .documents import NEGATIVE_STAGES, POSITIVE_STAGES, UNANSWERED_STAGES, RequirementRecord
-from .evaluation import DEFAULT_K, ComparisonTable, compare, time_split
+from .evaluation import DEFAULT_K, ComparisonTable, EvaluationOptions, compare, time_split
 from .features import FEATURES, feature_matrix
 from .history import TrackRecord
+from .ranker import first_stage_scores
 from .scoring import LearnedScorer, Scorer
 from .text import SupplierTextIndex
 
 IGNORED_AFTER_DAYS = 30
 LEARNED, CURRENT = "learned", "current"
+HARD_NEGATIVES = 10  # the first stage's best that did not win
+RANDOM_NEGATIVES = 15  # and a random draw of the other eligible suppliers
+MAX_TRAINING_REQUIREMENTS = 20_000  # the most recent ones: older habits say less about today's buyers
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +68,17 @@ class TrainingSet:
     requirement_ids: np.ndarray
 
 
+def labels_by_requirement(outcomes: Iterable[Outcome], *, today: dt.date) -> dict[int, dict[int, int]]:
+    by_requirement: dict[int, dict[int, int]] = defaultdict(dict)
+    for outcome in outcomes:
+        label = label_for(outcome, today=today)
+        if label is not None:
+            # A supplier that reached a meeting after being ignored once is a positive: keep the best label.
+            known = by_requirement[outcome.requirement_id]
+            known[outcome.supplier_id] = max(label, known.get(outcome.supplier_id, 0))
+    return dict(by_requirement)
+
+
 def build_training_set(
     *,
     requirements: Sequence[RequirementRecord],
@@ -67,30 +87,41 @@ def build_training_set(
     index: SupplierTextIndex,
     history: TrackRecord | None,
     today: dt.date,
+    hard_negatives: int = HARD_NEGATIVES,
+    random_negatives: int = RANDOM_NEGATIVES,
+    max_requirements: int = MAX_TRAINING_REQUIREMENTS,
+    seed: int = 7,
 ) -> TrainingSet:
-    by_requirement: dict[int, dict[int, int]] = defaultdict(dict)
-    for outcome in outcomes:
-        label = label_for(outcome, today=today)
-        if label is not None:
-            # A supplier that reached a meeting after being ignored once is a positive: keep the best label.
-            known = by_requirement[outcome.requirement_id]
-            known[outcome.supplier_id] = max(label, known.get(outcome.supplier_id, 0))
+    """Labelled rows of every past requirement with an outcome: its labelled suppliers plus sampled negatives."""
+    labelled_by = labels_by_requirement(outcomes, today=today)
+    chosen = [r for r in requirements if labelled_by.get(r.requirement_id)]
+    chosen = sorted(chosen, key=lambda r: r.as_of(today))[-max_requirements:] if max_requirements else chosen
+    rng = np.random.default_rng(seed)
     blocks, labels, owners = [], [], []
-    for requirement in requirements:
-        labelled = by_requirement.get(requirement.requirement_id)
-        if not labelled:
-            continue
-        ids = np.fromiter(labelled, dtype=np.int64)
-        rows = candidates.rows_of(ids)
-        ids, rows = ids[rows >= 0], rows[rows >= 0]
-        subset = candidates.take(rows)
-        cosine = index.relevance(requirement.text(), ids=ids)
+    for requirement in chosen:
+        labelled = labelled_by[requirement.requirement_id]
         as_of = requirement.as_of(today)
-        blocks.append(
-            feature_matrix(requirement=requirement, candidates=subset, text_cosine=cosine, history=history, today=as_of)
+        eligible = apply_constraints(requirement=requirement, candidates=candidates, today=as_of).eligible
+        cosine = index.relevance(requirement.text(), ids=candidates.supplier_ids)
+        features = feature_matrix(
+            requirement=requirement, candidates=candidates, text_cosine=cosine, history=history, today=as_of
         )
-        labels.extend(labelled[int(i)] for i in ids)
-        owners.extend([requirement.requirement_id] * len(ids))
+        known = candidates.rows_of(np.fromiter(labelled, dtype=np.int64))
+        known = known[known >= 0]
+        pool = np.flatnonzero(eligible)
+        pool = pool[~np.isin(pool, known)]
+        hard = np.empty(0, dtype=np.int64)
+        if hard_negatives and len(pool):
+            quick = first_stage_scores(features[pool])
+            best = np.argpartition(-quick, min(hard_negatives, len(pool)) - 1)[:hard_negatives]
+            hard = pool[best[np.argsort(-quick[best], kind="stable")]]
+        rest = pool[~np.isin(pool, hard)]
+        drawn = rng.choice(rest, size=min(random_negatives, len(rest)), replace=False) if len(rest) else rest
+        rows = np.concatenate([known, hard, drawn]).astype(np.int64)
+        row_labels = [labelled[int(i)] for i in candidates.supplier_ids[known]] + [0] * (len(hard) + len(drawn))
+        blocks.append(features[rows])
+        labels.extend(row_labels)
+        owners.extend([requirement.requirement_id] * len(rows))
     features = np.vstack(blocks) if blocks else np.empty((0, len(FEATURES)))
     return TrainingSet(features=features, labels=np.array(labels, dtype=np.int64), requirement_ids=np.array(owners))
 
@@ -102,10 +133,25 @@ def should_promote(*, new: dict[str, float], current: dict[str, float], k: int =
 
 @dataclass(frozen=True)
 class TrainingReport:
-    scorer: LearnedScorer
+    scorer: Scorer
     table: ComparisonTable
     promote: bool
     training_examples: int
+    candidates: dict[str, dict[str, float]]  # every model trained, with its metrics on the later requirements
+
+
+def train_candidates(training: TrainingSet, *, trained_at: dt.datetime, metadata: dict) -> dict[str, Scorer]:
+    """The models worth trying on these examples: gradient-boosted trees, and the logistic regression that a small
+    history (a young platform) may still prefer."""
+    models: dict[str, Scorer] = {
+        "boosted": BoostedScorer.train(
+            features=training.features, labels=training.labels, trained_at=trained_at, metadata=metadata
+        ),
+        "logistic": LearnedScorer.train(
+            features=training.features, labels=training.labels, trained_at=trained_at, metadata=metadata
+        ),
+    }
+    return models
 
 
 def train_and_evaluate(
@@ -120,27 +166,38 @@ def train_and_evaluate(
     today: dt.date,
     trained_at: dt.datetime,
     k: int = DEFAULT_K,
+    options: EvaluationOptions | None = None,
 ) -> TrainingReport:
-    """Train on requirements created before ``cutoff``, evaluate learned vs current on the later ones."""
+    """Train on requirements before ``cutoff``; evaluate every trained model and the current one on the later ones;
+    the best trained model is promoted only if it beats the current one."""
     earlier, later = time_split(requirements, cutoff=cutoff, date_of=lambda r: r.as_of(today))
     training = build_training_set(
         requirements=earlier, outcomes=outcomes, candidates=candidates, index=index, history=history, today=today
     )
-    scorer = LearnedScorer.train(
-        features=training.features,
-        labels=training.labels,
-        trained_at=trained_at,
-        metadata={"cutoff": cutoff.isoformat(), "requirements": len(set(training.requirement_ids.tolist()))},
-    )
+    metadata = {"cutoff": cutoff.isoformat(), "requirements": len(set(training.requirement_ids.tolist()))}
+    models = train_candidates(training, trained_at=trained_at, metadata=metadata)
     table = compare(
         requirements=later,
         relevant=relevant_suppliers(outcomes, today=today),
         candidates=candidates,
         index=index,
         history=history or TrackRecord(),
-        scorers={LEARNED: scorer, CURRENT: current},
+        scorers={**{f"{LEARNED} ({name})": model for name, model in models.items()}, CURRENT: current},
         today=today,
         k=k,
+        options=options,
     )
-    promote = should_promote(new=table.rows[LEARNED], current=table.rows[CURRENT], k=k)
-    return TrainingReport(scorer=scorer, table=table, promote=promote, training_examples=len(training.labels))
+    best_name = max(models, key=lambda name: _merit(table.rows[f"{LEARNED} ({name})"], k))
+    best = models[best_name]
+    promote = should_promote(new=table.rows[f"{LEARNED} ({best_name})"], current=table.rows[CURRENT], k=k)
+    return TrainingReport(
+        scorer=best,
+        table=table,
+        promote=promote,
+        training_examples=len(training.labels),
+        candidates={name: table.rows[f"{LEARNED} ({name})"] for name in models},
+    )
+
+
+def _merit(metrics: dict[str, float], k: int) -> tuple[float, float]:
+    return (metrics[f"ndcg@{k}"], metrics[f"hit@{k}"])

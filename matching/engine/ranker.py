@@ -10,13 +10,18 @@ import numpy as np
 from .candidates import CandidateMatrix
 from .constraints import apply_constraints
 from .documents import RequirementRecord
-from .features import FEATURES, feature_matrix
+from .features import COLUMN, FEATURES, feature_matrix
 from .gaps import Gap, find_gaps
 from .history import TrackRecord
-from .scoring import Scorer
+from .scoring import DefaultScorer, Scorer
 from .text import SupplierTextIndex
 
-ENGINE_VERSION = "enlace-engine-1"
+ENGINE_VERSION = "enlace-engine-2"
+# A tree model scores a few thousand rows in milliseconds but 100,000 in a few hundred: beyond this many eligible
+# candidates it rescores only the best of a first stage (the default weights plus the history that matters most to
+# buyers), which holds every supplier with a real chance. Offline evaluation ranks the same way.
+FIRST_STAGE_SIZE = 2_000
+FIRST_STAGE_HISTORY = ("buyer_any_category", "category_deals", "past_deal_text")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,9 +29,10 @@ class RankedMatch:
     supplier_id: int
     rank: int  # 1-based
     score: float
-    components: dict[str, float]  # adds up to ``score`` (math.fsum within 1e-12)
+    components: dict[str, float]  # adds up to ``score`` (math.fsum within 1e-12); empty when not explained
     features: dict[str, float]
     gaps: tuple[Gap, ...] = ()
+    newcomer: bool = False  # never dealt with this buyer before the requirement's date
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +74,44 @@ def order_by_score(scores: np.ndarray, supplier_ids: np.ndarray, top_k: int | No
     return ordered if top_k is None else ordered[:top_k]
 
 
+def reserve_newcomer_slots(ordered: np.ndarray, newcomer: np.ndarray, *, slots: int, k: int) -> np.ndarray:
+    """Reorder so that at least ``slots`` of the first ``k`` places go to newcomers (``newcomer[position]``), the
+    best-ranked ones, when there are that many; everyone else keeps their order. Incumbents pushed out of the
+    first ``k`` come right after it."""
+    slots = max(0, min(slots, k))
+    if not slots or not len(ordered):
+        return ordered
+    is_new = newcomer[ordered]
+    wanted = min(slots, int(is_new[:].sum()))
+    if int(is_new[:k].sum()) >= wanted:
+        return ordered
+    top, pushed, newcomers_taken = [], [], 0
+    for position, new in zip(ordered.tolist(), is_new.tolist(), strict=True):
+        if len(top) < k:
+            free = k - len(top)
+            if new or wanted - newcomers_taken < free:
+                top.append(position)
+                newcomers_taken += new
+                continue
+        pushed.append(position)
+    return np.array(top + pushed, dtype=ordered.dtype)
+
+
+def first_stage_scores(features: np.ndarray) -> np.ndarray:
+    """A cheap score for every row: the default weights plus the most telling history."""
+    quick = DefaultScorer().scores(features)
+    for name in FIRST_STAGE_HISTORY:
+        quick = quick + features[:, COLUMN[name]]
+    return quick
+
+
+def first_stage(features: np.ndarray, size: int = FIRST_STAGE_SIZE) -> np.ndarray:
+    """Rows worth a tree model's time (ascending): the best ``size`` by ``first_stage_scores``."""
+    if len(features) <= size:
+        return np.arange(len(features))
+    return np.sort(np.argpartition(-first_stage_scores(features), size - 1)[:size])
+
+
 def rank(
     *,
     requirement: RequirementRecord,
@@ -79,11 +123,15 @@ def rank(
     top_k: int | None = None,
     restrict_to: Sequence[int] | None = None,
     explain: bool = True,
+    newcomer_slots: int = 0,
+    slots_within: int = 10,
 ) -> RankingResult:
     """Rank the eligible candidates for ``requirement``.
 
     ``restrict_to`` limits the run to these supplier ids (an SME's own opportunities); ``explain=False`` skips the
-    gaps (offline evaluation ranks thousands of requirements and never shows them).
+    components and gaps (offline evaluation ranks thousands of requirements and never shows them).
+    ``newcomer_slots`` of the first ``slots_within`` places go to the best-ranked suppliers that never dealt with
+    the buyer (when there are that many): the platform exists to create first linkages.
     """
     watch = _Stopwatch()
     if restrict_to is not None:
@@ -100,16 +148,30 @@ def rank(
         requirement=requirement, candidates=eligible, text_cosine=cosine, history=history, today=today
     )
     watch.lap("features")
-    scores, contributions = scorer.score(features)
+    scored = first_stage(features) if getattr(scorer, "kind", "") == "boosted" else np.arange(len(features))
+    scores = np.full(len(features), -np.inf)
+    scores[scored] = scorer.scores(features[scored])
     watch.lap("scoring")
-    ordered = order_by_score(scores, eligible.supplier_ids, top_k)
+    depth = None if top_k is None else min(top_k, len(scored))
+    ordered = order_by_score(scores, eligible.supplier_ids, depth)
+    newcomer = features[:, COLUMN["buyer_any_category"]] == 0
+    if newcomer_slots:
+        ordered = order_by_score(scores, eligible.supplier_ids, None)[: len(scored)]
+        ordered = reserve_newcomer_slots(ordered, newcomer, slots=newcomer_slots, k=slots_within)
+        ordered = ordered if depth is None else ordered[:depth]
     watch.lap("ordering")
 
     names = scorer.component_names
+    if explain and len(ordered):
+        shown_scores, contributions = scorer.score(features[ordered])
+    else:
+        shown_scores, contributions = scores[ordered], None
     matches = []
     for position, row in enumerate(ordered.tolist(), start=1):
         gaps = ()
-        if explain:
+        components = {}
+        if contributions is not None:
+            components = dict(zip(names, contributions[position - 1].tolist(), strict=True))
             gaps = tuple(
                 find_gaps(
                     requirement=requirement,
@@ -124,10 +186,11 @@ def rank(
             RankedMatch(
                 supplier_id=int(eligible.supplier_ids[row]),
                 rank=position,
-                score=float(scores[row]),
-                components=dict(zip(names, contributions[row].tolist(), strict=True)),
+                score=float(shown_scores[position - 1]),
+                components=components,
                 features=dict(zip(FEATURES, features[row].tolist(), strict=True)),
                 gaps=gaps,
+                newcomer=bool(newcomer[row]),
             )
         )
     watch.lap("explanations")

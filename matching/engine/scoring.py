@@ -3,7 +3,7 @@
 Both scorers return ``(scores, contributions)`` where ``scores`` is computed as ``contributions.sum(axis=1)``: the
 explanation is the arithmetic of the score, not an approximation of it. ``component_names`` names the columns.
 
-Default weights (sum 1), in order of what a buyer's procurement team checks first:
+Default weights (sum 1) over the content features, in order of what a buyer's procurement team checks first:
 
 - text_relevance 0.30 and category_closeness 0.20: what the supplier makes dominates (half the score), because a
   certified, ready, nearby supplier that makes something else is no match. Text carries more than the category
@@ -27,7 +27,7 @@ from typing import Protocol
 import joblib
 import numpy as np
 
-from .features import COLUMN, FEATURES
+from .features import COLUMN, CONTENT_FEATURES, FEATURES
 
 DEFAULT_WEIGHTS: dict[str, float] = {
     "text_relevance": 0.30,
@@ -40,7 +40,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "responsiveness": 0.03,
 }
 BASELINE = "baseline"  # the learned scorer's component for the score of an average candidate
-ARTIFACT_FORMAT = 1
+ARTIFACT_FORMAT = 2  # 2: the history features joined the feature set
 
 
 class Scorer(Protocol):
@@ -48,6 +48,10 @@ class Scorer(Protocol):
     component_names: tuple[str, ...]
 
     def score(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        """The scores alone (what ordering needs); equal to ``score(features)[0]``."""
+        ...
 
 
 def check_features(features: np.ndarray) -> np.ndarray:
@@ -64,9 +68,8 @@ def score_gain(scorer: Scorer, features: np.ndarray, *, feature: str, target: fl
     row = np.asarray(features, dtype=np.float64).reshape(1, -1)
     improved = row.copy()
     improved[0, COLUMN[feature]] = max(float(row[0, COLUMN[feature]]), min(1.0, target))
-    before, _ = scorer.score(row)
-    after, _ = scorer.score(improved)
-    return max(0.0, float(after[0] - before[0]))
+    before, after = scorer.scores(np.vstack([row, improved]))
+    return max(0.0, float(after - before))
 
 
 def _digest(*arrays: np.ndarray) -> str:
@@ -77,25 +80,51 @@ def _digest(*arrays: np.ndarray) -> str:
 
 
 class DefaultScorer:
-    component_names = FEATURES
+    """Hand-set weights over the content features (the history block is for the learned rankers)."""
+
+    component_names = CONTENT_FEATURES
 
     def __init__(self, *, weights: Mapping[str, float] | None = None):
         weights = dict(DEFAULT_WEIGHTS if weights is None else weights)
-        if set(weights) != set(FEATURES):
-            raise ValueError(f"weights must name exactly {FEATURES}")
+        if set(weights) != set(CONTENT_FEATURES):
+            raise ValueError(f"weights must name exactly {CONTENT_FEATURES}")
         if any(w < 0 for w in weights.values()):
             raise ValueError("weights cannot be negative")
-        self.weights = np.array([weights[name] for name in FEATURES], dtype=np.float64)
+        self.weights = np.array([weights[name] for name in CONTENT_FEATURES], dtype=np.float64)
+        self._columns = np.array([COLUMN[name] for name in CONTENT_FEATURES])
         self.version = "default-" + _digest(self.weights)[:10]
 
     def score(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(scores, contributions) with contributions[i, j] = weight_j × feature_ij and scores their row sums."""
-        contributions = check_features(features) * self.weights
+        contributions = check_features(features)[:, self._columns] * self.weights
         return contributions.sum(axis=1), contributions
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        return np.asarray(features, dtype=np.float64)[:, self._columns] @ self.weights
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
+
+
+def logit_shares_to_probability(deltas: np.ndarray, z0: float | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Turn additive logit terms into components of a probability that add up to it exactly.
+
+    ``deltas[i, j]`` is feature j's term in row i's logit ``z = z0 + Σ_j deltas[i, j]``. The probability σ(z) is
+    split as σ(z0) (the "baseline" component, last column) plus each feature's share of the logit change times
+    the probability change ``σ(z) - σ(z0)``; where the logit did not move the shares use the slope σ'(z0).
+    """
+    deltas = np.asarray(deltas, dtype=np.float64)
+    z0 = np.broadcast_to(np.asarray(z0, dtype=np.float64), (len(deltas),))
+    p0 = _sigmoid(z0)
+    dz = deltas.sum(axis=1)
+    p = _sigmoid(z0 + dz)
+    flat = np.abs(dz) < 1e-12
+    scale = np.where(flat, p0 * (1.0 - p0), (p - p0) / np.where(flat, 1.0, dz))
+    contributions = np.empty((len(deltas), deltas.shape[1] + 1))
+    contributions[:, :-1] = deltas * scale[:, None]
+    contributions[:, -1] = p0
+    return contributions.sum(axis=1), contributions
 
 
 class LearnedScorer:
@@ -167,15 +196,10 @@ class LearnedScorer:
         features = check_features(features)
         deltas = (features - self.baseline) * self.coefficients
         z0 = self.intercept + float(self.baseline @ self.coefficients)
-        p0 = float(_sigmoid(np.array(z0)))
-        dz = deltas.sum(axis=1)
-        p = _sigmoid(z0 + dz)
-        flat = np.abs(dz) < 1e-12
-        scale = np.where(flat, p0 * (1.0 - p0), (p - p0) / np.where(flat, 1.0, dz))
-        contributions = np.empty((len(features), len(FEATURES) + 1))
-        contributions[:, : len(FEATURES)] = deltas * scale[:, None]
-        contributions[:, -1] = p0
-        return contributions.sum(axis=1), contributions
+        return logit_shares_to_probability(deltas, z0)
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        return _sigmoid(self.intercept + np.asarray(features, dtype=np.float64) @ self.coefficients)
 
     # -- artifacts ------------------------------------------------------------------------------------------------
 

@@ -79,6 +79,9 @@ class Requirement(models.Model):
     restrict_to_delivery_country = models.BooleanField(_("only suppliers in the delivery country"), default=False)
     published_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # A past tender with its award, imported from award history: a query the ranker learns from and is evaluated
+    # on (dated by its release), never live sourcing: lists, counts and dashboards leave it out.
+    historic = models.BooleanField(_("historic (imported award history)"), default=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,6 +1,7 @@
 """Every write about sourcing requirements happens here."""
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -220,6 +221,60 @@ def import_requirement(
     if changed:
         _announce_change(existing)
     return existing, False
+
+
+@dataclass(frozen=True)
+class HistoricTender:
+    """A past tender with its award, from imported history: becomes a historic requirement."""
+
+    buyer_id: int
+    title: str
+    specification: str
+    category_ids: tuple[int, ...]
+    published_at: dt.datetime
+    awarded: bool = True
+    estimated_annual_value: Decimal | None = None
+    currency: str = "USD"
+    delivery_country: str = ""
+    delivery_region: str = ""
+    delivery_city: str = ""
+
+
+@transaction.atomic(savepoint=False)  # inside the import's one transaction
+def bulk_import_historic_requirements(*, tenders: list[HistoricTender]) -> list[int]:
+    """Record past tenders as historic requirements (awarded or closed, dated by their release) in a few queries;
+    returns their ids in order. History is not news: nothing is announced and no match run is queued."""
+    rows = []
+    for tender in tenders:
+        value = tender.estimated_annual_value
+        rows.append(
+            Requirement(
+                buyer_id=tender.buyer_id,
+                title=(tender.title or "")[:255],
+                specification=tender.specification or tender.title or "",
+                estimated_annual_value=None if value is None or value < 0 else Decimal(value).quantize(Decimal("0.01")),
+                currency=validate_currency(tender.currency or "USD"),
+                delivery_country=tender.delivery_country,
+                delivery_region=tender.delivery_region[:128],
+                delivery_city=tender.delivery_city[:128],
+                status=Requirement.Status.AWARDED if tender.awarded else Requirement.Status.CLOSED,
+                visibility=Requirement.Visibility.PUBLIC,
+                published_at=tender.published_at,
+                closed_at=tender.published_at,
+                historic=True,
+            )
+        )
+    created = Requirement.objects.bulk_create(rows, batch_size=2000)
+    links = Requirement.categories.through
+    links.objects.bulk_create(
+        [
+            links(requirement_id=requirement.pk, category_id=category_id)
+            for requirement, tender in zip(created, tenders, strict=True)
+            for category_id in dict.fromkeys(tender.category_ids)
+        ],
+        batch_size=5000,
+    )
+    return [requirement.pk for requirement in created]
 
 
 @transaction.atomic(savepoint=False)  # per tender, inside the import's one transaction

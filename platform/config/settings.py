@@ -258,6 +258,8 @@ CACHES = {
 MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=50)
 MATCHING_STATE_DIR = env.path("MATCHING_STATE_DIR", default=ROOT_DIR / "var" / "matching")
 MATCHING_REMATCH_DEBOUNCE_SECONDS = env.int("MATCHING_REMATCH_DEBOUNCE_SECONDS", default=60)
+# New award history (an OCDS upload) asks for a ranker trained on it, once per this many seconds.
+MATCHING_TRAIN_DEBOUNCE_SECONDS = env.int("MATCHING_TRAIN_DEBOUNCE_SECONDS", default=300)
 # OCDS files uploaded through the API or the page are refused above this size (the command line has no limit).
 OCDS_UPLOAD_MAX_BYTES = env.int("OCDS_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
 # Uploaded OCDS files are read as a stream and refused once they expand (gzip) beyond this; 0 means no limit. The

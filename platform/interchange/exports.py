@@ -25,8 +25,9 @@ def matches_lines(*, ocids: list[str] | None = None, top: int = 10) -> Iterator[
         requirements = requirements.filter(pk__in=wanted)
     for requirement in requirements.iterator():
         run = matching_selectors.latest_finished_run(requirement=requirement)
-        if run is None:
-            run = matching_services.run_now(requirement=requirement)  # every listed requirement gets a finished run
+        if run is None or not matching_selectors.ranked_by_current_engine(run):
+            # Every listed requirement gets a finished run, by the engine and ranker in use now.
+            run = matching_services.run_now(requirement=requirement)
         matches = list(
             run.matches.select_related("supplier__organisation")
             .prefetch_related("supplier__organisation__external_identifiers")

@@ -14,7 +14,7 @@ import logging
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -36,6 +36,7 @@ from core import jobs
 from core.currency import is_currency
 from linkages import services as linkage_services
 from linkages.models import Linkage
+from matching import services as matching_services
 from suppliers import selectors as supplier_selectors
 from suppliers import services as supplier_services
 from taxonomy.models import Category
@@ -100,7 +101,11 @@ class _Importer:
         self.deals: list[linkage_services.ImportedDeal] = []
         self.pending_awards: dict[tuple[str, str], tuple] = {}
         self.pending_payments: dict[tuple[str, str], tuple] = {}
-        self.new_capabilities: list[tuple[int, Category, str]] = []
+        self.new_capabilities: list[tuple[int, Category, str, dt.date]] = []
+        # Past award processes become historic requirements, written in bulk at the end of the file; until then
+        # they are placeholders with negative ids, which flush() swaps for the real ones.
+        self.historic: list[buyer_services.HistoricTender] = []
+        self.historic_ocids: list[str] = []
         self.linkage_keys: dict[int, tuple] | None = None
         self.new_identifiers: list[ExternalIdentifier] = []  # self.known answers for them until the file is saved
 
@@ -211,23 +216,27 @@ class _Importer:
         tender_still_open = facts.tender is not None and facts.tender.status in OPEN_TENDER
         if (
             facts.awards
-            and requirement is not None
+            and isinstance(requirement, Requirement)
             and not tender_still_open
             and buyer_services.close_imported_requirement(requirement=requirement, awarded=True)
         ):
             self.counts["requirements awarded"] += 1
         self.payments(facts)
 
-    def requirement(self, facts: ReleaseFacts, buyer: Organisation | None) -> Requirement | None:
+    def requirement(self, facts: ReleaseFacts, buyer: Organisation | None) -> "Requirement | _Historic | None":
         tender = facts.tender
         existing_id = self.mapped(facts.ocid, "requirement", "tender")
+        if existing_id is not None and existing_id < 0:
+            return _Historic(existing_id)  # this file's own past process, not written yet
         existing = Requirement.objects.filter(pk=existing_id).first() if existing_id else None
-        if tender is None or buyer is None:
+        if buyer is None:
             return existing
-        if tender.status not in OPEN_TENDER:
+        if tender is None or tender.status not in OPEN_TENDER:
             if existing and existing.status == Requirement.Status.OPEN:
                 buyer_services.close_imported_requirement(requirement=existing, awarded=bool(facts.awards))
                 self.counts["requirements closed"] += 1
+            if existing is None and any(award.supplier_keys for award in facts.awards):
+                return self.historic_requirement(facts, buyer)
             return existing
         fields = {
             "title": (tender.title or facts.ocid)[:255],
@@ -254,6 +263,39 @@ class _Importer:
         else:
             self.counts["requirements updated"] += 1
         return requirement
+
+    def historic_requirement(self, facts: ReleaseFacts, buyer: Organisation) -> "_Historic":
+        """A past award process is also a query: a historic requirement dated by its release, whose linkages carry
+        the outcome, so the ranker can learn from and be evaluated on what buyers did."""
+        tender = facts.tender
+        first = facts.awards[0]
+        classifications = (tender.classifications if tender else []) or [
+            c for award in facts.awards for c in award.classifications
+        ]
+        title = (tender.title if tender else "") or first.title or facts.ocid
+        day = facts.date or first.date or timezone.localdate()
+        value = tender.value if tender and tender.value is not None and tender.value >= 0 else None
+        currency = tender.currency if tender and is_currency(tender.currency) else "USD"
+        self.historic.append(
+            buyer_services.HistoricTender(
+                buyer_id=buyer.pk,
+                title=title,
+                specification=(tender.description if tender else "") or title,
+                category_ids=tuple(self.category(c).pk for c in classifications),
+                published_at=_moment(day),
+                awarded=True,
+                estimated_annual_value=value,
+                currency=currency,
+                delivery_country=str(buyer.country or ""),
+                delivery_region=buyer.region or "",
+                delivery_city=buyer.city or "",
+            )
+        )
+        self.historic_ocids.append(facts.ocid)
+        placeholder = -len(self.historic)
+        self.remember(facts.ocid, "requirement", "tender", placeholder)
+        self.counts["historic requirements created"] += 1
+        return _Historic(placeholder)
 
     def award(self, facts: ReleaseFacts, buyer: Organisation | None, award: Award, requirement) -> None:
         """Queue the award's deals; ``flush`` records them all at the end of the file."""
@@ -290,7 +332,7 @@ class _Importer:
             for category in categories:
                 if (profile.pk, category.pk) not in self.capabilities:
                     self.capabilities.add((profile.pk, category.pk))
-                    self.new_capabilities.append((profile.pk, category, award.title or category.name_en))
+                    self.new_capabilities.append((profile.pk, category, award.title or category.name_en, day))
 
     def payments(self, facts: ReleaseFacts) -> None:
         keys_by_award: dict[str, list[tuple]] = defaultdict(list)
@@ -342,8 +384,30 @@ class _Importer:
             }
         return self.linkage_keys.get(linkage_id)
 
+    def save_historic_requirements(self) -> None:
+        """Write the file's historic requirements and give their placeholders' deals and keys the real ids."""
+        if not self.historic:
+            return
+        ids = buyer_services.bulk_import_historic_requirements(tenders=self.historic)
+        real = {-(position + 1): pk for position, pk in enumerate(ids)}
+        for ocid, pk in zip(self.historic_ocids, ids, strict=True):
+            self.remember(ocid, "requirement", "tender", pk)
+
+        def resolved(key: tuple) -> tuple:
+            return (key[0], key[1], real.get(key[2], key[2])) if key[2] is not None else key
+
+        self.deals = [
+            replace(deal, requirement_id=real.get(deal.requirement_id, deal.requirement_id))
+            if deal.requirement_id is not None and deal.requirement_id < 0
+            else deal
+            for deal in self.deals
+        ]
+        self.pending_awards = {where: resolved(key) for where, key in self.pending_awards.items()}
+        self.pending_payments = {where: resolved(key) for where, key in self.pending_payments.items()}
+
     def flush(self) -> None:
         """Record the file's awards and payments in bulk, then remember what each became."""
+        self.save_historic_requirements()
         linkages, counts = linkage_services.import_history(deals=self.deals)
         self.counts.update(counts)
         for (ocid, key), linkage_key in self.pending_awards.items():
@@ -356,6 +420,13 @@ class _Importer:
     @staticmethod
     def valid_currency(code: str) -> bool:
         return is_currency(code)
+
+
+@dataclass(frozen=True)
+class _Historic:
+    """A historic requirement of the file being imported, before it is written (``pk`` is a negative placeholder)."""
+
+    pk: int
 
 
 def _moment(day: dt.date) -> dt.datetime:
@@ -546,6 +617,9 @@ def _import_claimed(run: ImportRun) -> ImportRun:
     )
     run.refresh_from_db()
     total = run.total or report.releases
+    if report.counts.get("historic requirements created"):
+        # New award history: the ranker learns from it (debounced, so a batch of uploads trains once).
+        transaction.on_commit(matching_services.request_training)
     return jobs.finish(
         run,
         status=ImportRun.Status.REJECTED if report.rejected else ImportRun.Status.SUCCEEDED,

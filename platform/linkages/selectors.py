@@ -98,6 +98,8 @@ def stage_history() -> QuerySet[LinkageStageChange]:
         "linkage__category__scheme",
         "linkage__category__code",
         "linkage__requirement_id",
+        "linkage_id",
+        "linkage__requirement__title",
     )
 
 
@@ -110,6 +112,9 @@ def transaction_history() -> QuerySet[Transaction]:
         "linkage__category__code",
         "linkage__requirement_id",
         "value",
+        "linkage_id",
+        "description",
+        "linkage__requirement__title",
     )
 
 

@@ -69,6 +69,9 @@ class Capability(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
+    # Set for a capability learned from an imported award (that award's day), empty for one the supplier declared:
+    # matching counts it only for requirements after that day, so history never leaks into the past.
+    evidence_date = models.DateField(_("shown by an award on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

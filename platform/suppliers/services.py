@@ -96,28 +96,46 @@ def create_imported_profile(*, organisation: Organisation) -> SupplierProfile:
 
 
 @transaction.atomic
-def bulk_add_imported_capabilities(*, capabilities: list[tuple[int, object, str]]) -> int:
-    """(profile id, category, description) of what imported awards show suppliers deliver; a profile's existing
-    capability in a category is kept. Touches the profiles, as every capability change does (the engine follows
-    ``updated_at``); no ``supplier_changed`` per profile: the import's requirements queue their own runs."""
-    profile_ids = {profile_id for profile_id, _category, _description in capabilities}
+def bulk_add_imported_capabilities(*, capabilities: list[tuple[int, object, str, dt.date]]) -> int:
+    """(profile id, category, description, award day) of what imported awards show suppliers deliver.
+
+    A profile's existing capability in a category is kept; one learned from an award keeps the earliest award's
+    day as its evidence date (matching counts it only after that day). Touches the profiles, as every capability
+    change does (the engine follows ``updated_at``); no ``supplier_changed`` per profile: the import's
+    requirements queue their own runs."""
+    profile_ids = {profile_id for profile_id, _category, _description, _day in capabilities}
     if not profile_ids:
         return 0
-    existing = set(Capability.objects.filter(profile_id__in=profile_ids).values_list("profile_id", "category_id"))
-    new = []
-    for profile_id, category, description in capabilities:
-        if (profile_id, category.pk) not in existing:
-            existing.add((profile_id, category.pk))
-            new.append(
-                Capability(
-                    profile_id=profile_id,
-                    category=category,
-                    description=(description or "")[:2000],
-                    language="es",
-                    keywords=[],
-                )
+    existing = {
+        (profile_id, category_id): (pk, evidence)
+        for pk, profile_id, category_id, evidence in Capability.objects.filter(profile_id__in=profile_ids).values_list(
+            "pk", "profile_id", "category_id", "evidence_date"
+        )
+    }
+    new: dict[tuple[int, int], Capability] = {}
+    earlier: dict[int, dt.date] = {}
+    for profile_id, category, description, day in capabilities:
+        key = (profile_id, category.pk)
+        if key in existing:
+            pk, evidence = existing[key]
+            if evidence is not None and day < min(evidence, earlier.get(pk, evidence)):
+                earlier[pk] = day
+        elif key in new:
+            new[key].evidence_date = min(new[key].evidence_date, day)
+        else:
+            new[key] = Capability(
+                profile_id=profile_id,
+                category=category,
+                description=(description or "")[:2000],
+                language="es",
+                keywords=[],
+                evidence_date=day,
             )
-    Capability.objects.bulk_create(new, batch_size=2000)
+    Capability.objects.bulk_create(list(new.values()), batch_size=2000)
+    if earlier:
+        Capability.objects.bulk_update(
+            [Capability(pk=pk, evidence_date=day) for pk, day in earlier.items()], ["evidence_date"], batch_size=2000
+        )
     SupplierProfile.objects.filter(pk__in=profile_ids).update(updated_at=timezone.now())
     return len(new)
 

@@ -5,9 +5,11 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matching.engine.candidates import CandidateMatrix
-from matching.engine.categories import CategoryVocabulary, closeness, cpv_closeness
+from matching.engine.categories import CategoryVocabulary, closeness, cpv_closeness, pair_closeness
 from matching.engine.documents import CPV, CapabilityRecord, HistoryEvent, canonical_unit
 from matching.engine.features import (
     COLUMN,
@@ -199,3 +201,18 @@ def test_candidate_store_take_and_replace_keep_rows_consistent(today):
     )
     assert closeness_by_id == {2: 0.0, 3: 1.0, 4: 0.0, 5: 1.0, 6: 0.0, 9: 0.0}
     assert replaced.rows_of([9, 1]).tolist() == [5, -1]
+
+
+cpv_codes = st.from_regex(r"\A(0[3-9]|[1-9][0-9])[0-9]{6}\Z", fullmatch=True) | st.sampled_from(
+    ["33141125", "33141000", "33140000", "33100000", "33000000", "45000000", "33141110", "33600000"]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(cpv_codes, min_size=1, max_size=30), st.lists(cpv_codes, min_size=1, max_size=3))
+def test_vectorised_vocabulary_closeness_equals_the_pairwise_rule(offered, required):
+    vocabulary = CategoryVocabulary([(CPV, code) for code in offered] + [("UNSPSC", "43211500")])
+    required_codes = [(CPV, code) for code in required]
+    expected = [max(pair_closeness(r, o) for r in required_codes) for o in vocabulary.codes]
+    assert vocabulary.closeness_to(required_codes).tolist() == expected
+    assert vocabulary.closeness_to([("UNSPSC", "43211500")]).tolist()[-1] == 1.0

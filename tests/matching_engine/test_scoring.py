@@ -9,13 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from matching.engine.features import COLUMN, FEATURES
+from matching.engine.features import COLUMN, CONTENT_FEATURES, FEATURES
 from matching.engine.scoring import BASELINE, DEFAULT_WEIGHTS, DefaultScorer, LearnedScorer, score_gain
 
 feature_matrices = arrays(
     np.float64, st.tuples(st.integers(1, 40), st.just(len(FEATURES))), elements=st.floats(0, 1, allow_nan=False)
 )
-weight_vectors = st.lists(st.floats(0, 10, allow_nan=False), min_size=len(FEATURES), max_size=len(FEATURES))
+weight_vectors = st.lists(
+    st.floats(0, 10, allow_nan=False), min_size=len(CONTENT_FEATURES), max_size=len(CONTENT_FEATURES)
+)
 
 
 def assert_exact_sums(scores, contributions):
@@ -23,19 +25,24 @@ def assert_exact_sums(scores, contributions):
         assert math.isclose(score, math.fsum(row), rel_tol=0, abs_tol=1e-12)
 
 
-def test_default_weights_sum_to_one_and_name_every_feature():
+def test_default_weights_sum_to_one_and_name_every_content_feature():
     assert math.fsum(DEFAULT_WEIGHTS.values()) == pytest.approx(1.0, abs=1e-15)
-    assert set(DEFAULT_WEIGHTS) == set(FEATURES)
+    assert set(DEFAULT_WEIGHTS) == set(CONTENT_FEATURES)
+    assert set(CONTENT_FEATURES) < set(FEATURES)  # the history block is the learned rankers'
+    with pytest.raises(ValueError, match="exactly"):
+        DefaultScorer(weights=dict.fromkeys(FEATURES, 0.1))
 
 
 @settings(max_examples=150, deadline=None)
 @given(feature_matrices, weight_vectors)
 def test_default_components_add_up_exactly_to_the_score(features, weights):
-    scorer = DefaultScorer(weights=dict(zip(FEATURES, weights, strict=True)))
+    scorer = DefaultScorer(weights=dict(zip(CONTENT_FEATURES, weights, strict=True)))
     scores, contributions = scorer.score(features)
-    assert contributions.shape == features.shape
-    assert np.array_equal(contributions, features * scorer.weights)
+    content = features[:, [COLUMN[name] for name in CONTENT_FEATURES]]
+    assert contributions.shape == content.shape
+    assert np.array_equal(contributions, content * scorer.weights)
     assert_exact_sums(scores, contributions)
+    np.testing.assert_allclose(scorer.scores(features), scores, rtol=0, atol=1e-12)
 
 
 @settings(max_examples=100, deadline=None)

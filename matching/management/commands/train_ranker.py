@@ -1,18 +1,20 @@
-import datetime as dt
-
 from django.core.management.base import BaseCommand
 
 from matching import services
+from matching.management.evaluation_arguments import add_evaluation_arguments, evaluation_options
 
 
 class Command(BaseCommand):
-    help = "Train a ranker on linkage outcomes; it replaces the current one only if it evaluates better."
+    help = (
+        "Train rankers (gradient-boosted trees and a logistic model) on linkage outcomes and imported award "
+        "history before the cutoff; the best replaces the current ranker only if it evaluates better after it."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--cutoff", type=dt.date.fromisoformat, help="train before, evaluate from this day")
+        add_evaluation_arguments(parser)
 
-    def handle(self, *args, cutoff, **options):
-        model = services.train_ranker(cutoff=cutoff)
+    def handle(self, *args, **options):
+        model = services.train_ranker(cutoff=options["cutoff"], k=options["k"], options=evaluation_options(options))
         if model is None:
             self.stdout.write("Not enough outcomes to train on (both positive and negative ones are needed).")
             return

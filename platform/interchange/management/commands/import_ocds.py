@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from interchange.services import import_file
+from matching import services as matching_services
 
 
 class Command(BaseCommand):
@@ -17,8 +18,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--country", default="", help="ISO 3166 alpha-2 for parties whose country the data does not tell"
         )
+        parser.add_argument(
+            "--no-train",
+            action="store_true",
+            help="do not train a ranker on imported award history at the end (train later with train_ranker)",
+        )
 
-    def handle(self, *args, paths, country, **options):
+    def handle(self, *args, paths, country, no_train, **options):
         quiet = options["verbosity"] == 0
         rejected = 0
         totals: dict[str, int] = {}
@@ -45,5 +51,14 @@ class Command(BaseCommand):
         for name, count in sorted(totals.items()):
             self.stdout.write(f"{name:<50} {count:>8}")
         self.stdout.write(f"{len(paths) - rejected} file(s) imported, {rejected} rejected.")
+        if totals.get("historic requirements created") and not no_train:
+            self.stdout.write("Training a ranker on the award history (skip with --no-train)…")
+            model = matching_services.train_ranker()
+            if model is None:
+                self.stdout.write("Not enough outcomes to train on yet.")
+            else:
+                self.stdout.write(model.table.format())
+                verdict = "promoted: it is now the active ranker" if model.promoted else "kept the current ranker"
+                self.stdout.write(f"\n{model.version}: trained on {model.training_examples} examples; {verdict}.")
         if rejected:
             raise CommandError(f"{rejected} file(s) rejected; nothing from them was written.")

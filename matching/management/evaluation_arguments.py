@@ -1,0 +1,41 @@
+"""The evaluation options evaluate_matching and train_ranker share (the shared real-awards protocol among them)."""
+
+import datetime as dt
+
+from django.core.management.base import CommandError
+
+from matching.engine.evaluation import EvaluationOptions
+
+
+def add_evaluation_arguments(parser) -> None:
+    parser.add_argument(
+        "--cutoff",
+        type=dt.date.fromisoformat,
+        help="evaluate on requirements from this day (default: the day after the oldest 80%% of labelled ones)",
+    )
+    parser.add_argument("-k", type=int, default=10)
+    parser.add_argument("--sample", type=int, help="evaluate on this many requirements drawn at random (seeded)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--known-suppliers",
+        action="store_true",
+        help="only requirements whose awarded supplier dealt before the cutoff (the real-awards protocol)",
+    )
+    parser.add_argument("--newcomer-slots", type=int, default=0, help="also rank with this many newcomer places")
+    parser.add_argument("--bootstrap", type=int, default=1000, help="resamples for the 95%% intervals (0: none)")
+
+
+def evaluation_options(options: dict) -> EvaluationOptions:
+    if options["k"] < 1:
+        raise CommandError("-k must be at least 1")
+    if options["sample"] is not None and options["sample"] < 1:
+        raise CommandError("--sample must be at least 1")
+    if not 0 <= options["newcomer_slots"] <= options["k"]:
+        raise CommandError("--newcomer-slots must be between 0 and k")
+    return EvaluationOptions(
+        sample=options["sample"],
+        seed=options["seed"],
+        known_suppliers_only=options["known_suppliers"],
+        newcomer_slots=options["newcomer_slots"],
+        bootstrap=max(0, options["bootstrap"]),
+    )
