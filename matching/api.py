@@ -9,12 +9,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import has_buyer_powers
+from accounts.permissions import IsAgencyStaff, has_buyer_powers
 from suppliers.selectors import listed_profiles
 
 from . import selectors, services
 from .explanations import localised_gap
-from .models import Match, MatchRun
+from .models import Match, MatchingPolicy, MatchRun
 
 
 class MatchRunSerializer(serializers.ModelSerializer):
@@ -69,7 +69,7 @@ class MatchSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Match
-        fields = ["rank", "score", "supplier", "components", "features", "gaps", "shortlisted"]
+        fields = ["rank", "score", "supplier", "components", "features", "gaps", "shortlisted", "newcomer"]
 
 
 def _requirement_or_404(request, pk):
@@ -257,3 +257,27 @@ class OpportunitiesView(generics.ListAPIView):
         return [
             {"requirement": requirement, **fit} for requirement, fit in services.rank_opportunities(profile=profile)
         ]
+
+
+class MatchingPolicySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MatchingPolicy
+        fields = ["newcomer_slots", "updated_at"]
+        read_only_fields = ["updated_at"]
+
+
+class MatchingPolicyView(APIView):
+    """The agency's matching policy: how many of the first ten places go to newcomers. Agency staff only."""
+
+    permission_classes = [IsAuthenticated, IsAgencyStaff]
+
+    @extend_schema(responses=MatchingPolicySerializer)
+    def get(self, request):
+        return Response(MatchingPolicySerializer(selectors.matching_policy()).data)
+
+    @extend_schema(request=MatchingPolicySerializer, responses=MatchingPolicySerializer)
+    def put(self, request):
+        data = MatchingPolicySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        policy = services.set_newcomer_slots(actor=request.user, slots=data.validated_data["newcomer_slots"])
+        return Response(MatchingPolicySerializer(policy).data)

@@ -5,6 +5,7 @@ with the same parameters (a code the platform does not know yet keeps the engine
 """
 
 import logging
+import math
 
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,7 @@ from .engine import gaps as engine_gaps
 
 logger = logging.getLogger(__name__)
 
+OTHER_FACTORS = "other_factors"
 COMPONENT_LABELS = {
     "text_relevance": _("Text relevance"),
     "category_closeness": _("Category closeness"),
@@ -22,8 +24,26 @@ COMPONENT_LABELS = {
     "capacity_fit": _("Capacity fit"),
     "track_record": _("Track record"),
     "responsiveness": _("Responsiveness"),
+    "same_region": _("Same region as the buyer"),
+    "buyer_same_code": _("Deals with this buyer in the same category"),
+    "buyer_same_group": _("Deals with this buyer in the same group of categories"),
+    "buyer_same_division": _("Deals with this buyer in the same division"),
+    "buyer_any_category": _("Deals with this buyer"),
+    "category_deals": _("Deals in the category"),
+    "category_share": _("Share of the category's deals"),
+    "group_deals": _("Deals in the group of categories"),
+    "supplier_deals": _("Deals overall"),
+    "buyer_recency": _("Recent deal with this buyer"),
+    "category_recency": _("Recent deal in the category"),
+    "value_fit": _("Past deal values like this one"),
+    "past_deal_text": _("Past deals like this one"),
     "baseline": _("Average candidate"),
+    OTHER_FACTORS: _("Other factors"),
 }
+# A learned ranker splits a score over some twenty features: the page shows those that move it by at least this
+# much, largest first, and adds the rest up as "other factors" (so the bars still add up to the score).
+SHOWN_COMPONENT_AT_LEAST = 0.01
+COMPACT_FROM = 10  # components; the default ranker's eight are always listed in their fixed order
 
 GAP_MESSAGES = {
     engine_gaps.MISSING_MANDATORY_CERTIFICATION: _("No valid {standard} certificate (required)"),
@@ -74,7 +94,20 @@ def localised_gaps(gaps: list[dict], standard_names: dict[str, str] | None = Non
 
 
 def component_rows(components: dict) -> list[dict]:
-    """Components as bar rows: a bar's width is the component's share of a perfect score, so bars add up."""
+    """Components as bar rows: a bar's width is the component's share of a perfect score, so bars add up.
+
+    With many components (a learned ranker), the small ones are summed into one "other factors" row and the rest
+    are listed largest first; the default ranker's eight are listed in their fixed order."""
+    items = list(components.items())
+    if len(items) >= COMPACT_FROM:
+        baseline = [(name, value) for name, value in items if name == "baseline"]
+        features = [(name, value) for name, value in items if name != "baseline"]
+        shown = sorted(
+            ((name, value) for name, value in features if abs(value) >= SHOWN_COMPONENT_AT_LEAST),
+            key=lambda item: -abs(item[1]),
+        )
+        rest = math.fsum(value for name, value in features if abs(value) < SHOWN_COMPONENT_AT_LEAST)
+        items = shown + ([(OTHER_FACTORS, rest)] if rest else []) + baseline
     return [
         {
             "name": name,
@@ -83,5 +116,5 @@ def component_rows(components: dict) -> list[dict]:
             "width": round(min(abs(value), 1.0) * 100, 1),
             "negative": value < 0,
         }
-        for name, value in components.items()
+        for name, value in items
     ]

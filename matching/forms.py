@@ -28,3 +28,15 @@ class MatchFilterForm(forms.Form):
             "verified_only": bool(data.get("verified")),
             "shortlisted_only": bool(data.get("shortlisted")),
         }
+
+
+class MatchingPolicyForm(forms.Form):
+    newcomer_slots = forms.IntegerField(
+        label=_("Places for newcomers in the first ten"),
+        min_value=0,
+        max_value=10,
+        help_text=_(
+            "How many of the first ten places of every ranking go to the best-ranked suppliers that have never "
+            "supplied the buyer, when there are that many. The table below shows what it costs in accuracy."
+        ),
+    )

@@ -267,6 +267,10 @@ def newcomer_slots() -> int:
     return DEFAULT_NEWCOMER_SLOTS if row is None else row
 
 
+def ranker_models() -> QuerySet[RankerModel]:
+    return RankerModel.objects.order_by("-trained_at", "-pk")
+
+
 def active_ranker() -> RankerModel | None:
     return RankerModel.objects.filter(active=True).first()
 

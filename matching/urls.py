@@ -10,6 +10,7 @@ urlpatterns = [
     path("requirements/<int:pk>/matches/<int:supplier_pk>/shortlist/", views.toggle_shortlist, name="toggle-shortlist"),
     path("requirements/<int:pk>/matches/<int:supplier_pk>/contact/", views.contact, name="contact"),
     path("opportunities/", views.opportunities, name="opportunities"),
+    path("matching/policy/", views.policy, name="policy"),
 ]
 
 api_urlpatterns = [
@@ -19,4 +20,5 @@ api_urlpatterns = [
     path("requirements/<int:pk>/contact/", api.ContactSupplierView.as_view(), name="requirement-contact"),
     path("match-runs/<int:pk>/", api.MatchRunDetailView.as_view(), name="match-run-detail"),
     path("suppliers/me/opportunities/", api.OpportunitiesView.as_view(), name="supplier-opportunities"),
+    path("matching/policy/", api.MatchingPolicyView.as_view(), name="matching-policy"),
 ]

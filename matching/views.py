@@ -9,13 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import has_buyer_powers
+from accounts.permissions import has_buyer_powers, is_agency_staff
 from accounts.redirects import redirect_within_site
 from suppliers.selectors import listed_profiles
 
 from . import selectors, services
 from .explanations import component_rows, exclusion_rows, localised_gaps
-from .forms import MatchFilterForm
+from .forms import MatchFilterForm, MatchingPolicyForm
 
 
 def _requirement_or_404(request, pk):
@@ -147,3 +147,32 @@ def opportunities(request):
         for requirement, fit in page
     ]
     return render(request, "matching/opportunities.html", {"profile": profile, "rows": rows, "page": page, "query": ""})
+
+
+@login_required
+def policy(request):
+    """Agency staff: the newcomer places, the rankers trained and how each evaluated."""
+    if not is_agency_staff(request.user):
+        raise PermissionDenied(_("Only agency staff see and set the matching policy."))
+    current = selectors.matching_policy()
+    form = MatchingPolicyForm(request.POST or None, initial={"newcomer_slots": current.newcomer_slots})
+    if request.method == "POST" and form.is_valid():
+        services.set_newcomer_slots(actor=request.user, slots=form.cleaned_data["newcomer_slots"])
+        messages.success(request, _("Matching policy saved: it applies to the next runs."))
+        return redirect("matching:policy")
+    return render(
+        request,
+        "matching/policy.html",
+        {"form": form, "policy": current, "rankers": [_ranker_row(model) for model in selectors.ranker_models()[:10]]},
+    )
+
+
+def _ranker_row(model) -> dict:
+    rows = (model.metrics or {}).get("rows", {})
+    return {
+        "model": model,
+        "evaluation": [
+            {"name": name, "hit": row.get("hit@10", 0.0), "mrr": row.get("mrr", 0.0), "queries": row.get("queries", 0)}
+            for name, row in rows.items()
+        ],
+    }

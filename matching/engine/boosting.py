@@ -79,6 +79,7 @@ class BoostedScorer:
         features: np.ndarray,
         labels: np.ndarray,
         trained_at: dt.datetime,
+        weights: np.ndarray | None = None,
         rounds: int = DEFAULT_ROUNDS,
         parameters: Mapping[str, object] | None = None,
         metadata: Mapping[str, object] | None = None,
@@ -93,7 +94,9 @@ class BoostedScorer:
         params = {**DEFAULT_PARAMETERS, **dict(parameters or {}), "num_threads": threads}
         # Small training sets (a young platform) cannot fill 40-row leaves: scale the leaf size down with them.
         params["min_data_in_leaf"] = int(max(3, min(int(params["min_data_in_leaf"]), len(labels) // 50)))
-        dataset = lightgbm.Dataset(features, label=labels, feature_name=list(FEATURES), free_raw_data=True)
+        dataset = lightgbm.Dataset(
+            features, label=labels, weight=weights, feature_name=list(FEATURES), free_raw_data=True
+        )
         booster = lightgbm.train(params, dataset, num_boost_round=rounds)
         fingerprint = hashlib.sha256(features.tobytes() + labels.tobytes()).hexdigest()
         info = {"examples": len(labels), "positives": int(labels.sum()), "rounds": rounds, **dict(metadata or {})}

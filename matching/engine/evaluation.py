@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import random
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 import numpy as np
@@ -125,6 +125,9 @@ class EvaluationOptions:
     # has seen cannot be ranked from history).
     known_suppliers_only: bool = False
     history_until: dt.date | None = None
+    # The shared protocol again: later requirements see the history up to the cutoff only, as tenders published
+    # after importing the first 80 % of the awards would (otherwise each sees everything before its own date).
+    freeze_history: bool = False
     newcomer_slots: int = 0
     bootstrap: int = 1_000
 
@@ -223,6 +226,9 @@ def compare(
     context = []
     for requirement in queries:
         as_of = requirement.as_of(today)
+        if options.freeze_history and options.history_until and options.history_until < as_of:
+            as_of = options.history_until
+            requirement = replace(requirement, created_at=dt.datetime.combine(as_of, dt.time(), tzinfo=dt.UTC))
         partners = history.partners(buyer_id=requirement.buyer_id, as_of=as_of)
         suppliers = set(relevant[requirement.requirement_id])
         dealt = set(history.deal_counts(categories=(), as_of=as_of, buyer_id=requirement.buyer_id, min_closeness=0.0))

@@ -247,6 +247,16 @@ class DealHistory:
     def __len__(self) -> int:
         return len(self.supplier_id)
 
+    def _rows_for(self, supplier_ids: np.ndarray) -> np.ndarray:
+        """Each deal's row among ``supplier_ids``; the last answer is kept, since a run (or a whole evaluation)
+        asks again and again about the same candidate array."""
+        cached = getattr(self, "_rows_cache", None)
+        if cached is not None and cached[0] is supplier_ids:
+            return cached[1]
+        rows = rows_in(supplier_ids, self.supplier_id)
+        self._rows_cache = (supplier_ids, rows)
+        return rows
+
     def before(self, as_of: dt.date) -> int:
         """How many deals happened strictly before ``as_of`` (they are the first ones)."""
         return int(np.searchsorted(self.day, as_of.toordinal(), side="left"))
@@ -281,7 +291,7 @@ class DealHistory:
         cut = self.before(as_of)
         if not n or not cut:
             return out
-        rows = rows_in(supplier_ids, self.supplier_id[:cut])
+        rows = self._rows_for(supplier_ids)[:cut]
         known = rows >= 0
         close = closeness[self.category[:cut]]
         same_buyer = self.buyer_id[:cut] == requirement.buyer_id

@@ -21,7 +21,7 @@ from .candidates import CandidateMatrix
 from .constraints import apply_constraints
 from .documents import NEGATIVE_STAGES, POSITIVE_STAGES, UNANSWERED_STAGES, RequirementRecord
 from .evaluation import DEFAULT_K, ComparisonTable, EvaluationOptions, compare, time_split
-from .features import FEATURES, feature_matrix
+from .features import COLUMN, FEATURES, HISTORY_COLUMNS, feature_matrix
 from .history import TrackRecord
 from .ranker import first_stage_scores
 from .scoring import LearnedScorer, Scorer
@@ -29,9 +29,12 @@ from .text import SupplierTextIndex
 
 IGNORED_AFTER_DAYS = 30
 LEARNED, CURRENT = "learned", "current"
-HARD_NEGATIVES = 10  # the first stage's best that did not win
-RANDOM_NEGATIVES = 15  # and a random draw of the other eligible suppliers
-MAX_TRAINING_REQUIREMENTS = 20_000  # the most recent ones: older habits say less about today's buyers
+HARD_NEGATIVES = 20  # the first stage's best that did not win
+RANDOM_NEGATIVES = 40  # and a random draw of the other eligible suppliers
+# Each query's negatives weigh this much in all (each random one standing for the eligible suppliers it was drawn
+# from): the model then learns how a winner differs from the whole field, not from the sample drawn of it.
+NEGATIVE_MASS = 10.0
+MAX_TRAINING_REQUIREMENTS = 10_000  # the most recent ones: older habits say less about today's buyers
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,7 @@ class TrainingSet:
     features: np.ndarray
     labels: np.ndarray
     requirement_ids: np.ndarray
+    weights: np.ndarray | None = None  # per row; None: all equal
 
 
 def labels_by_requirement(outcomes: Iterable[Outcome], *, today: dt.date) -> dict[int, dict[int, int]]:
@@ -97,7 +101,7 @@ def build_training_set(
     chosen = [r for r in requirements if labelled_by.get(r.requirement_id)]
     chosen = sorted(chosen, key=lambda r: r.as_of(today))[-max_requirements:] if max_requirements else chosen
     rng = np.random.default_rng(seed)
-    blocks, labels, owners = [], [], []
+    blocks, labels, owners, weights = [], [], [], []
     for requirement in chosen:
         labelled = labelled_by[requirement.requirement_id]
         as_of = requirement.as_of(today)
@@ -108,6 +112,10 @@ def build_training_set(
         )
         known = candidates.rows_of(np.fromiter(labelled, dtype=np.int64))
         known = known[known >= 0]
+        known_labels = np.array([labelled[int(i)] for i in candidates.supplier_ids[known]], dtype=np.int64)
+        winners = known[known_labels == 1]
+        if len(winners) and not visible(features[winners]).any():
+            continue  # no winner the engine could have seen (no history, text or category yet): nothing to learn
         pool = np.flatnonzero(eligible)
         pool = pool[~np.isin(pool, known)]
         hard = np.empty(0, dtype=np.int64)
@@ -118,12 +126,40 @@ def build_training_set(
         rest = pool[~np.isin(pool, hard)]
         drawn = rng.choice(rest, size=min(random_negatives, len(rest)), replace=False) if len(rest) else rest
         rows = np.concatenate([known, hard, drawn]).astype(np.int64)
-        row_labels = [labelled[int(i)] for i in candidates.supplier_ids[known]] + [0] * (len(hard) + len(drawn))
+        row_labels = np.concatenate([known_labels, np.zeros(len(hard) + len(drawn), dtype=np.int64)])
+        row_weights = np.concatenate(
+            [
+                np.where(known_labels == 1, 1.0 / max(1, len(winners)), 1.0),
+                np.ones(len(hard)),
+                np.full(len(drawn), len(rest) / max(1, len(drawn))),
+            ]
+        )
+        negative = row_labels == 0
+        if negative.any():
+            row_weights[negative] *= NEGATIVE_MASS / row_weights[negative].sum()
         blocks.append(features[rows])
-        labels.extend(row_labels)
-        owners.extend([requirement.requirement_id] * len(rows))
-    features = np.vstack(blocks) if blocks else np.empty((0, len(FEATURES)))
-    return TrainingSet(features=features, labels=np.array(labels, dtype=np.int64), requirement_ids=np.array(owners))
+        labels.append(row_labels)
+        weights.append(row_weights)
+        owners.append(np.full(len(rows), requirement.requirement_id))
+    if not blocks:
+        return TrainingSet(
+            features=np.empty((0, len(FEATURES))),
+            labels=np.empty(0, dtype=np.int64),
+            requirement_ids=np.empty(0, dtype=np.int64),
+            weights=np.empty(0),
+        )
+    return TrainingSet(
+        features=np.vstack(blocks),
+        labels=np.concatenate(labels),
+        requirement_ids=np.concatenate(owners),
+        weights=np.concatenate(weights),
+    )
+
+
+def visible(rows: np.ndarray) -> np.ndarray:
+    """Per row: does anything set the supplier apart for this requirement (history, text or category)?"""
+    signal = rows[:, HISTORY_COLUMNS].sum(axis=1) + rows[:, COLUMN["text_relevance"]]
+    return (signal + rows[:, COLUMN["category_closeness"]]) > 0
 
 
 def should_promote(*, new: dict[str, float], current: dict[str, float], k: int = DEFAULT_K) -> bool:
@@ -143,13 +179,16 @@ class TrainingReport:
 def train_candidates(training: TrainingSet, *, trained_at: dt.datetime, metadata: dict) -> dict[str, Scorer]:
     """The models worth trying on these examples: gradient-boosted trees, and the logistic regression that a small
     history (a young platform) may still prefer."""
+    arguments = {
+        "features": training.features,
+        "labels": training.labels,
+        "weights": training.weights,
+        "trained_at": trained_at,
+        "metadata": metadata,
+    }
     models: dict[str, Scorer] = {
-        "boosted": BoostedScorer.train(
-            features=training.features, labels=training.labels, trained_at=trained_at, metadata=metadata
-        ),
-        "logistic": LearnedScorer.train(
-            features=training.features, labels=training.labels, trained_at=trained_at, metadata=metadata
-        ),
+        "boosted": BoostedScorer.train(**arguments),
+        "logistic": LearnedScorer.train(**arguments),
     }
     return models
 

@@ -167,6 +167,7 @@ class LearnedScorer:
         features: np.ndarray,
         labels: np.ndarray,
         trained_at: dt.datetime,
+        weights: np.ndarray | None = None,
         regularisation: float = 1.0,
         metadata: Mapping[str, object] | None = None,
     ) -> "LearnedScorer":
@@ -177,7 +178,7 @@ class LearnedScorer:
         if len(np.unique(labels)) != 2:
             raise ValueError("training needs both positive and negative outcomes")
         model = LogisticRegression(C=regularisation, max_iter=1_000)
-        model.fit(features, labels)
+        model.fit(features, labels, sample_weight=weights)
         fingerprint = hashlib.sha256(features.tobytes() + labels.tobytes()).hexdigest()
         info = {"examples": len(labels), "positives": int(labels.sum()), **dict(metadata or {})}
         return cls(

@@ -49,12 +49,13 @@ class RequirementSerializer(serializers.ModelSerializer):
             "required_certifications",
             *services.REQUIREMENT_FIELDS,
             "status",
+            "historic",
             "published_at",
             "closed_at",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["status", "published_at", "closed_at", "created_at", "updated_at"]
+        read_only_fields = ["status", "historic", "published_at", "closed_at", "created_at", "updated_at"]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -103,10 +104,16 @@ class RequirementFilter(filters.FilterSet):
     category = filters.CharFilter(method="filter_category", label="CPV code (includes its subtree)")
     needed_by_after = filters.DateFilter(field_name="needed_by", lookup_expr="gte")
     needed_by_before = filters.DateFilter(field_name="needed_by", lookup_expr="lte")
+    history = filters.BooleanFilter(
+        method="filter_history", label="include past tenders imported from award history (left out by default)"
+    )
 
     class Meta:
         model = Requirement
         fields = ["status", "visibility", "delivery_country", "buyer"]
+
+    def filter_history(self, queryset, name, value):
+        return queryset if value else queryset.filter(historic=False)
 
     def filter_category(self, queryset, name, value):
         return selectors.filter_requirements(queryset, category=value)
@@ -130,11 +137,10 @@ class RequirementViewSet(viewsets.ModelViewSet):
     ordering_fields = ["created_at", "needed_by", "estimated_annual_value"]
 
     def get_queryset(self):
-        return (
-            selectors.requirements_visible_to(user=self.request.user)
-            .prefetch_related("categories", "required_certifications__standard")
-            .order_by("-created_at")
-        )
+        queryset = selectors.requirements_visible_to(user=self.request.user)
+        if self.action == "list" and "history" not in self.request.query_params:
+            queryset = queryset.filter(historic=False)  # lists are live sourcing unless history is asked for
+        return queryset.prefetch_related("categories", "required_certifications__standard").order_by("-created_at")
 
     def _require_manager(self, requirement):
         if not selectors.may_manage(user=self.request.user, requirement=requirement):

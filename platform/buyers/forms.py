@@ -79,3 +79,4 @@ class RequirementFilterForm(forms.Form):
     q = forms.CharField(label=_("Words"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", "—"), *Requirement.Status.choices])
     category = forms.CharField(label=_("Category (CPV code)"), required=False)
+    history = forms.BooleanField(label=_("Include past tenders imported from award history"), required=False)

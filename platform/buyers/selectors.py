@@ -53,7 +53,11 @@ def filter_requirements(
     category: str = "",
     country: str = "",
     text: str = "",
+    include_history: bool = False,
 ) -> QuerySet[Requirement]:
+    """Live sourcing by default; past tenders imported from award history only when asked for."""
+    if not include_history:
+        queryset = queryset.filter(historic=False)
     if status:
         queryset = queryset.filter(status=status)
     if visibility:

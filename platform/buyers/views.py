@@ -36,6 +36,7 @@ def requirement_list(request):
             status=data.get("status", ""),
             category=normalise_cpv_code(data.get("category", "")),
             text=data.get("q", ""),
+            include_history=bool(data.get("history")),
         )
         .prefetch_related("categories")
         .order_by("-created_at")

@@ -9,7 +9,7 @@ import pytest
 from matching.engine.boosting import BoostedScorer
 from matching.engine.candidates import CandidateMatrix
 from matching.engine.documents import CPV, CapabilityRecord, HistoryEvent, RequirementRecord, SupplierRecord
-from matching.engine.evaluation import EvaluationOptions, baseline_ranker, summarise
+from matching.engine.evaluation import EvaluationOptions, baseline_ranker, compare, summarise
 from matching.engine.features import COLUMN, FEATURES, feature_matrix
 from matching.engine.history import HISTORY_FEATURES, TrackRecord
 from matching.engine.learning import Outcome, build_training_set, train_and_evaluate
@@ -308,3 +308,36 @@ def test_ranking_with_a_boosted_model_marks_newcomers_and_reserves_their_slots()
     incumbents = [m for m in plain.matches if not m.newcomer]
     assert incumbents
     assert all(m.features["buyer_any_category"] > 0 for m in incumbents)
+
+
+def test_the_protocol_freezes_history_at_the_cutoff():
+    """Later awards are never history under the protocol: the second later tender must not see the first's award."""
+    cutoff = dt.date(2024, 1, 1)
+    first, second = dt.date(2024, 2, 1), dt.date(2024, 3, 1)
+    events = [award(1, BUYER, cutoff - dt.timedelta(days=30))]
+    events += [award(2, BUYER, first), award(2, BUYER, first + dt.timedelta(days=10)), award(2, BUYER, second)]
+    history = TrackRecord(events)
+    requirements = [
+        need(requirement_id=10, created_at=dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC)),
+        need(requirement_id=11, created_at=dt.datetime.combine(second, dt.time(), tzinfo=dt.UTC)),
+    ]
+    relevant = {10: {2}, 11: {2}}
+    records = [SupplierRecord(supplier_id=i) for i in (1, 2)]
+    candidates, index = CandidateMatrix(records), SupplierTextIndex().fit(records)
+
+    def baseline_hit_at_1(**options):
+        chosen = EvaluationOptions(history_until=cutoff, bootstrap=0, **options)
+        table = compare(
+            requirements=requirements, relevant=relevant, candidates=candidates, index=index, history=history,
+            scorers={}, today=dt.date(2024, 6, 1), options=chosen,
+        )  # fmt: skip
+        return next(iter(table.rows.values()))["hit@1"]
+
+    assert baseline_hit_at_1() == 0.5  # the second tender saw the first's award to supplier 2
+    assert baseline_hit_at_1(freeze_history=True) == 0.0  # frozen: both see only supplier 1
+    # supplier 2 never dealt before the cutoff: the protocol drops both queries when asked for known suppliers
+    table = compare(
+        requirements=requirements, relevant=relevant, candidates=candidates, index=index, history=history, scorers={},
+        today=dt.date(2024, 6, 1), options=EvaluationOptions(history_until=cutoff, known_suppliers_only=True),
+    )  # fmt: skip
+    assert next(iter(table.rows.values()))["queries"] == 0
