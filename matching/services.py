@@ -286,6 +286,14 @@ def _evaluation_inputs(*, cutoff: dt.date | None):
     return snapshot, requirements, outcomes, cutoff
 
 
+TRAINING_EVALUATION_SAMPLE = 1_000  # later requirements a training run evaluates on when not told (seeded draw)
+
+
+def _sampled(options: EvaluationOptions | None) -> EvaluationOptions:
+    options = options or EvaluationOptions()
+    return options if options.sample is not None else replace(options, sample=TRAINING_EVALUATION_SAMPLE)
+
+
 def _options(options: EvaluationOptions | None, cutoff: dt.date) -> EvaluationOptions:
     options = options or EvaluationOptions()
     return replace(options, history_until=options.history_until or cutoff)
@@ -350,7 +358,7 @@ def train_ranker(
             today=today(),
             trained_at=trained_at,
             k=k,
-            options=_options(options, cutoff),
+            options=_options(_sampled(options), cutoff),
         )
     except ValueError as exc:  # too few outcomes, or only one kind
         logger.info("matching: no ranker trained: %s", exc)
