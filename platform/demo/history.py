@@ -51,7 +51,8 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
 
 
 def _utility(features: dict, rng: random.Random) -> float:
-    return sum(PREFERENCE[name] * value for name, value in features.items()) + rng.gauss(0, 0.6)
+    # Features the demo's buyers do not weigh (the history block) count for nothing in their choice.
+    return sum(PREFERENCE.get(name, 0.0) * value for name, value in features.items()) + rng.gauss(0, 0.6)
 
 
 class HistoryWriter:
