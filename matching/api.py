@@ -260,10 +260,12 @@ class OpportunitiesView(generics.ListAPIView):
 
 
 class MatchingPolicySerializer(serializers.ModelSerializer):
+    newcomer_slots = serializers.IntegerField(min_value=0, max_value=10)
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)  # empty until first set
+
     class Meta:
         model = MatchingPolicy
         fields = ["newcomer_slots", "updated_at"]
-        read_only_fields = ["updated_at"]
 
 
 class MatchingPolicyView(APIView):

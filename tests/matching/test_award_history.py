@@ -156,19 +156,21 @@ def test_only_agency_staff_see_or_set_the_matching_policy(role, client, api_clie
     assert not MatchingPolicy.objects.exists()
 
 
-@pytest.mark.parametrize("value", [11, -1, "many", None])
+@pytest.mark.parametrize("value", [11, -1, "many", None, "missing", 2**70])
 def test_a_bad_newcomer_setting_is_a_clear_error(value, agency_user, agency_client, client):
-    answer = agency_client.put("/api/v1/matching/policy/", {"newcomer_slots": value}, format="json")
+    body = {} if value == "missing" else {"newcomer_slots": value}
+    answer = agency_client.put("/api/v1/matching/policy/", body, format="json")
     assert answer.status_code == 400
     assert "newcomer_slots" in answer.json()["errors"]
     client.force_login(agency_user)
-    page = client.post(reverse("matching:policy"), {"newcomer_slots": "" if value is None else value})
+    page = client.post(reverse("matching:policy"), {"newcomer_slots": "" if value in (None, "missing") else value})
     assert page.status_code == 200
     assert "errorlist" in page.content.decode()
     assert not MatchingPolicy.objects.exists()
 
 
-def test_agency_staff_read_the_policy_and_the_rankers(agency_user, client):
+def test_agency_staff_read_the_policy_and_the_rankers(agency_user, agency_client, client):
+    assert agency_client.get("/api/v1/matching/policy/").json() == {"newcomer_slots": 2, "updated_at": None}
     client.force_login(agency_user)
     page = client.get(reverse("matching:policy")).content.decode()
     assert "No ranker trained yet" in page
