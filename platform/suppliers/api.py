@@ -153,6 +153,49 @@ class SupplierSerializer(serializers.ModelSerializer):
         return services.update_profile(profile=instance, actor=self.context["request"].user, **validated_data)
 
 
+class CapabilitySummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    category = serializers.CharField(source="category.code")
+    category_name = serializers.CharField(source="category.name")
+    description = serializers.CharField()
+    language = serializers.CharField()
+    monthly_capacity = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    capacity_unit = serializers.CharField()
+    lead_time_days = serializers.IntegerField(allow_null=True)
+
+
+class CertificationSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    standard = serializers.CharField(source="standard.code")
+    standard_name = serializers.CharField(source="standard.name")
+    effective_status = serializers.CharField()
+    expires_on = serializers.DateField()
+
+
+class SupplierSearchResultSerializer(serializers.ModelSerializer):
+    """One search result: what a buyer scans in a list (the profile's full detail is at /suppliers/{id}/)."""
+
+    organisation = OrganisationSummarySerializer(read_only=True)
+    capabilities = CapabilitySummarySerializer(many=True, read_only=True)
+    certifications = CertificationSummarySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SupplierProfile
+        fields = [
+            "id",
+            "organisation",
+            "summary",
+            "readiness_score",
+            "published",
+            "verification_status",
+            "verified_at",
+            "capabilities",
+            "certifications",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
 class SupplierFilter(filters.FilterSet):
     q = filters.CharFilter(method="filter_nothing", label="words in names, summary and capabilities")
     country = filters.CharFilter(method="filter_nothing")
@@ -212,6 +255,10 @@ class SupplierViewSet(
     def filter_queryset(self, queryset):
         return queryset if self.action == "list" else super().filter_queryset(queryset)
 
+    def get_serializer_class(self):
+        return SupplierSearchResultSerializer if self.action == "list" else SupplierSerializer
+
+    @extend_schema(responses=SupplierSearchResultSerializer(many=True))
     def list(self, request, *args, **kwargs):
         if not selectors.may_search_suppliers(user=request.user):
             raise PermissionDenied("Supplier search is for buyers and agency staff.")
