@@ -63,20 +63,23 @@ def search_suppliers(
     ordering: str = "name",
 ) -> QuerySet[SupplierProfile]:
     queryset = profiles_visible_to(user=user)
+    # Conditions on capabilities are id subqueries, not joins: a join repeats a profile once per capability and
+    # would need a DISTINCT over every column (slower, and it wraps the whole page query).
     for word in (query or "").split():
+        described = Capability.objects.filter(Q(description__icontains=word) | Q(keywords__icontains=word))
         queryset = queryset.filter(
             Q(organisation__legal_name__icontains=word)
             | Q(organisation__trade_name__icontains=word)
             | Q(summary__icontains=word)
-            | Q(capabilities__description__icontains=word)
-            | Q(capabilities__keywords__icontains=word)
+            | Q(pk__in=described.values("profile_id"))
         )
     if country:
         queryset = queryset.filter(organisation__country=country)
     if region:
         queryset = queryset.filter(organisation__region__icontains=region)
     if category_code:
-        queryset = queryset.filter(capabilities__category__lineage__contains=f"/{category_code}/")
+        in_category = Capability.objects.filter(category__lineage__contains=f"/{category_code}/")
+        queryset = queryset.filter(pk__in=in_category.values("profile_id"))
     if certification:
         queryset = queryset.filter(
             Exists(
@@ -92,16 +95,13 @@ def search_suppliers(
     if min_readiness not in (None, ""):
         queryset = queryset.filter(readiness_score__gte=min_readiness)
     if language:
-        queryset = queryset.filter(capabilities__language=language)
+        queryset = queryset.filter(pk__in=Capability.objects.filter(language=language).values("profile_id"))
     order = {
         "name": ["organisation__legal_name"],
         "-readiness": ["-readiness_score", "organisation__legal_name"],
         "-updated": ["-updated_at"],
     }.get(ordering, ["organisation__legal_name"])
-    # The filters join capabilities (one row each): select the matching ids in a subquery instead of a DISTINCT
-    # over every column, so the page's count and rows are two plain indexed reads.
-    found = SupplierProfile.objects.filter(pk__in=queryset.values("pk")).select_related("organisation")
-    return found.order_by(*order, "pk").prefetch_related(
+    return queryset.order_by(*order, "pk").prefetch_related(
         Prefetch("capabilities", queryset=Capability.objects.select_related("category")),
         Prefetch("certifications", queryset=Certification.objects.select_related("standard")),
     )
