@@ -32,12 +32,14 @@ def test_import_throughput(tmp_path, monkeypatch):
     again = time.perf_counter()
     import_file(path=paths[0])
     reimport = time.perf_counter() - again
-    counts = f"{Linkage.objects.count():,} / {Transaction.objects.count():,} / {Requirement.objects.count():,}"
+    opened = Requirement.objects.filter(status=Requirement.Status.OPEN).count()
+    historic = Requirement.objects.filter(historic=True).count()
+    counts = f"{Linkage.objects.count():,} / {Transaction.objects.count():,} / {opened:,} / {historic:,}"
     rows = [
         (f"releases in {FILES} JSON Lines .gz files", f"{RELEASES:,}"),
         ("total time", f"{elapsed:.1f} s"),
         ("releases per second", f"{RELEASES / elapsed:,.0f}"),
-        ("linkages / transactions / open requirements", counts),
+        ("linkages / transactions / open / historic requirements", counts),
         ("re-importing one file (nothing changes)", f"{reimport:.1f} s"),
     ]
     print(f"\n{'OCDS import':<48}{'result':>24}")
