@@ -12,8 +12,6 @@ from .scoring import LearnedScorer, Scorer
 def load_scorer(path: Path | str) -> Scorer:
     """The scorer saved at ``path``; ValueError for an artifact of another engine version."""
     payload = joblib.load(path)
-    if not isinstance(payload, dict):
-        raise ValueError("not a ranker artifact")
-    if payload.get("kind") == BOOSTED:
+    if isinstance(payload, dict) and payload.get("kind") == BOOSTED:
         return BoostedScorer.load(path)
     return LearnedScorer.load(path)

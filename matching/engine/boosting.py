@@ -17,11 +17,10 @@ import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 
-import joblib
 import numpy as np
 
 from .features import FEATURES
-from .scoring import BASELINE, check_features, logit_shares_to_probability
+from .scoring import BASELINE, check_features, check_version, logit_shares_to_probability, read_artifact, write_artifact
 
 ARTIFACT_FORMAT = 1
 KIND = "boosted"
@@ -132,35 +131,15 @@ class BoostedScorer:
     # -- artifacts ------------------------------------------------------------------------------------------------
 
     def save(self, path: Path | str) -> None:
-        joblib.dump(
-            {
-                "format": ARTIFACT_FORMAT,
-                "kind": KIND,
-                "features": FEATURES,
-                "model_text": self.model_text,
-                "data_fingerprint": self.data_fingerprint,
-                "trained_at": self.trained_at,
-                "metadata": self.metadata,
-                "version": self.version,
-            },
-            path,
-        )
+        write_artifact(path, scorer=self, kind=KIND, artifact_format=ARTIFACT_FORMAT, model_text=self.model_text)
 
     @classmethod
     def load(cls, path: Path | str) -> "BoostedScorer":
-        payload = joblib.load(path)
-        if (
-            payload.get("kind") != KIND
-            or payload.get("format") != ARTIFACT_FORMAT
-            or tuple(payload.get("features", ())) != FEATURES
-        ):
-            raise ValueError("the model artifact was trained for another engine version; retrain it")
+        payload = read_artifact(path, kind=KIND, artifact_format=ARTIFACT_FORMAT)
         scorer = cls(
             model_text=payload["model_text"],
             data_fingerprint=payload["data_fingerprint"],
             trained_at=payload["trained_at"],
             metadata=payload["metadata"],
         )
-        if scorer.version != payload["version"]:
-            raise ValueError("the model artifact's version does not match its model")
-        return scorer
+        return check_version(scorer, payload)

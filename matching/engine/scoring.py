@@ -79,6 +79,45 @@ def _digest(*arrays: np.ndarray) -> str:
     return digest.hexdigest()
 
 
+LOGISTIC = "logistic"
+
+
+def write_artifact(path: Path | str, *, scorer, kind: str, artifact_format: int, **model) -> None:
+    """Save a trained scorer: its model's own fields inside the envelope every artifact shares."""
+    joblib.dump(
+        {
+            "format": artifact_format,
+            "kind": kind,
+            "features": FEATURES,
+            **model,
+            "data_fingerprint": scorer.data_fingerprint,
+            "trained_at": scorer.trained_at,
+            "metadata": scorer.metadata,
+            "version": scorer.version,
+        },
+        path,
+    )
+
+
+def read_artifact(path: Path | str, *, kind: str, artifact_format: int) -> dict:
+    """The payload of an artifact of this kind and format for this feature set; ValueError for any other."""
+    payload = joblib.load(path)
+    if (
+        not isinstance(payload, dict)
+        or payload.get("kind", LOGISTIC) != kind
+        or payload.get("format") != artifact_format
+        or tuple(payload.get("features", ())) != FEATURES
+    ):
+        raise ValueError("the model artifact was trained for another engine version; retrain it")
+    return payload
+
+
+def check_version(scorer, payload: dict):
+    if scorer.version != payload["version"]:
+        raise ValueError("the model artifact's version does not match its model")
+    return scorer
+
+
 class DefaultScorer:
     """Hand-set weights over the content features (the history block is for the learned rankers)."""
 
@@ -205,26 +244,19 @@ class LearnedScorer:
     # -- artifacts ------------------------------------------------------------------------------------------------
 
     def save(self, path: Path | str) -> None:
-        joblib.dump(
-            {
-                "format": ARTIFACT_FORMAT,
-                "features": FEATURES,
-                "coefficients": self.coefficients,
-                "intercept": self.intercept,
-                "baseline": self.baseline,
-                "data_fingerprint": self.data_fingerprint,
-                "trained_at": self.trained_at,
-                "metadata": self.metadata,
-                "version": self.version,
-            },
+        write_artifact(
             path,
+            scorer=self,
+            kind=LOGISTIC,
+            artifact_format=ARTIFACT_FORMAT,
+            coefficients=self.coefficients,
+            intercept=self.intercept,
+            baseline=self.baseline,
         )
 
     @classmethod
     def load(cls, path: Path | str) -> "LearnedScorer":
-        payload = joblib.load(path)
-        if payload.get("format") != ARTIFACT_FORMAT or tuple(payload.get("features", ())) != FEATURES:
-            raise ValueError("the model artifact was trained for another engine version; retrain it")
+        payload = read_artifact(path, kind=LOGISTIC, artifact_format=ARTIFACT_FORMAT)
         scorer = cls(
             coefficients=payload["coefficients"],
             intercept=payload["intercept"],
@@ -233,6 +265,4 @@ class LearnedScorer:
             trained_at=payload["trained_at"],
             metadata=payload["metadata"],
         )
-        if scorer.version != payload["version"]:
-            raise ValueError("the model artifact's version does not match its weights")
-        return scorer
+        return check_version(scorer, payload)

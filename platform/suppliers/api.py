@@ -182,16 +182,9 @@ class SupplierSearchResultSerializer(serializers.ModelSerializer):
     class Meta:
         model = SupplierProfile
         fields = [
-            "id",
-            "organisation",
-            "summary",
-            "readiness_score",
-            "published",
-            "verification_status",
-            "verified_at",
-            "capabilities",
-            "certifications",
-            "updated_at",
+            name
+            for name in SupplierSerializer.Meta.fields
+            if name not in ("production_capacity", "quality_systems", "machines")
         ]
         read_only_fields = fields
 
