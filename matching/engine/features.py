@@ -153,7 +153,8 @@ def feature_matrix(
     """A (candidates × FEATURES) float64 matrix, rows aligned with ``candidates.supplier_ids``."""
     day = requirement.reference_day(today)
     as_of = requirement.as_of(today)
-    columns = np.empty((candidates.size, len(FEATURES)), dtype=np.float64)
+    # Column-major: every feature is written as one contiguous column (row-major made each a strided write).
+    columns = np.empty((candidates.size, len(FEATURES)), dtype=np.float64, order="F")
     if history is None:
         history = TrackRecord()
     columns[:, HISTORY_COLUMNS] = history.history_features(

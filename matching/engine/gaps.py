@@ -22,7 +22,7 @@ from .features import (
     monthly_quantity,
     stated_capacity,
 )
-from .scoring import Scorer, score_gain
+from .scoring import Scorer, improved_row
 
 MISSING_MANDATORY_CERTIFICATION = "missing_mandatory_certification"
 MISSING_PREFERRED_CERTIFICATION = "missing_preferred_certification"
@@ -75,10 +75,13 @@ def find_gaps(
 ) -> list[Gap]:
     """Gaps of the candidate in ``row`` (its feature row is ``features``), largest gain first."""
     day = requirement.reference_day(today)
-    gaps: list[Gap] = []
+    pending: list[tuple[str, dict, int]] = []  # (code, params, the improved row that prices it)
+    improved: list[np.ndarray] = []
 
-    def gain(feature: str, target: float = 1.0) -> float:
-        return score_gain(scorer, features, feature=feature, target=target)
+    def improvement(feature: str, target: float = 1.0) -> int:
+        # Priced all at once below: one scorer call per candidate, not one per gap (a tree model's call is costly).
+        improved.append(improved_row(features, feature=feature, target=target))
+        return len(improved) - 1
 
     # Certificates: each missing one, with the coverage it alone would add.
     weights = certification_weights(requirement)
@@ -92,7 +95,7 @@ def find_gaps(
         issued, expires = candidates.cert_issued[span][active], candidates.cert_expires[span][active]
         if np.any((issued <= day.toordinal()) & (day.toordinal() <= expires)):
             continue
-        add = gain("certification_coverage", coverage + weight / total)
+        add = improvement("certification_coverage", coverage + weight / total)
         lapsing = expires[expires < day.toordinal()]
         if len(lapsing):
             params = {
@@ -100,14 +103,14 @@ def find_gaps(
                 "expires_on": dt.date.fromordinal(int(lapsing.max())).isoformat(),
                 "needed_by": day.isoformat(),
             }
-            gaps.append(Gap(CERTIFICATION_EXPIRES, params, add))
+            pending.append((CERTIFICATION_EXPIRES, params, add))
         else:
             kind = MISSING_MANDATORY_CERTIFICATION if weight == 1.0 else MISSING_PREFERRED_CERTIFICATION
-            gaps.append(Gap(kind, {"standard": standard}, add))
+            pending.append((kind, {"standard": standard}, add))
 
     if requirement.categories and features[COLUMN["category_closeness"]] < SAME:
         categories = ", ".join(code for _scheme, code in requirement.categories)
-        gaps.append(Gap(NO_CAPABILITY_IN_CATEGORY, {"categories": categories}, gain("category_closeness")))
+        pending.append((NO_CAPABILITY_IN_CATEGORY, {"categories": categories}, improvement("category_closeness")))
 
     needed = monthly_quantity(requirement)
     if needed is not None:
@@ -115,20 +118,24 @@ def find_gaps(
         capacity = float(stated_capacity(requirement, one)[0])
         unit = requirement.unit or "units"
         if math.isnan(capacity):
-            gaps.append(Gap(CAPACITY_NOT_STATED, {"unit": unit}, gain("capacity_fit")))
+            pending.append((CAPACITY_NOT_STATED, {"unit": unit}, improvement("capacity_fit")))
         elif capacity < needed:
             params = {"capacity": capacity, "needed": needed, "unit": unit, "share": capacity / needed}
-            gaps.append(Gap(CAPACITY_BELOW_QUANTITY, params, gain("capacity_fit")))
+            pending.append((CAPACITY_BELOW_QUANTITY, params, improvement("capacity_fit")))
 
     readiness = candidates.readiness[row]
     if math.isnan(readiness):
-        gaps.append(Gap(NO_READINESS_DIAGNOSTIC, {}, gain("readiness")))
+        pending.append((NO_READINESS_DIAGNOSTIC, {}, improvement("readiness")))
     elif readiness < LOW_READINESS_BELOW:
-        gaps.append(Gap(LOW_READINESS, {"score": float(readiness)}, gain("readiness")))
+        pending.append((LOW_READINESS, {"score": float(readiness)}, improvement("readiness")))
 
     distance = float(distances_km(requirement, candidates.take([row]))[0])
     if not math.isnan(distance) and distance > FAR_BEYOND_KM:
-        gaps.append(Gap(FAR_FROM_DELIVERY, {"distance_km": round(distance)}, gain("proximity")))
+        pending.append((FAR_FROM_DELIVERY, {"distance_km": round(distance)}, improvement("proximity")))
 
-    kept = [gap for gap in gaps if gap.gain > MIN_GAIN or gap.code == MISSING_MANDATORY_CERTIFICATION]
+    priced = []
+    if pending:
+        scores = scorer.scores(np.vstack([np.asarray(features, dtype=np.float64).reshape(1, -1), *improved]))
+        priced = [Gap(code, params, max(0.0, float(scores[1 + which] - scores[0]))) for code, params, which in pending]
+    kept = [gap for gap in priced if gap.gain > MIN_GAIN or gap.code == MISSING_MANDATORY_CERTIFICATION]
     return sorted(kept, key=lambda gap: gap.gain, reverse=True)

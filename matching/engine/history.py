@@ -99,15 +99,14 @@ class TrackRecord:
 
     def evidence_for(self, *, requirement: RequirementRecord, as_of: dt.date) -> tuple[np.ndarray, np.ndarray]:
         """(supplier ids, evidence) of the events before ``as_of`` that say something about this requirement."""
-        before = self.day < as_of.toordinal()
-        age_days = (as_of.toordinal() - self.day).astype(np.float64)
-        decay = np.power(0.5, age_days / HALF_LIFE_DAYS)
-        relevance = CATEGORY_SHARE * self._category_closeness(requirement.categories) + BUYER_SHARE * (
-            self.buyer_id == requirement.buyer_id
-        )
-        weight = self.evidence * decay * relevance * before
+        cut = int(np.searchsorted(self.day, as_of.toordinal(), side="left"))  # events are sorted by day
+        age_days = (as_of.toordinal() - self.day[:cut]).astype(np.float64)
+        decay = np.exp2(-age_days / HALF_LIFE_DAYS)
+        closeness = self.closeness_per_code(requirement.categories)[self.category[:cut]]
+        relevance = CATEGORY_SHARE * closeness + BUYER_SHARE * (self.buyer_id[:cut] == requirement.buyer_id)
+        weight = self.evidence[:cut] * decay * relevance
         useful = weight > 0
-        return self.supplier_id[useful], weight[useful]
+        return self.supplier_id[:cut][useful], weight[useful]
 
     def feature(self, *, requirement: RequirementRecord, supplier_ids: np.ndarray, as_of: dt.date) -> np.ndarray:
         """Track record in [0, 1) for each supplier id; exactly 0 without relevant history."""
@@ -285,7 +284,7 @@ class DealHistory:
         self, *, requirement: RequirementRecord, supplier_ids: np.ndarray, as_of: dt.date, closeness: np.ndarray
     ) -> np.ndarray:
         n = len(supplier_ids)
-        out = np.zeros((n, len(HISTORY_FEATURES)), dtype=np.float64)
+        out = np.zeros((n, len(HISTORY_FEATURES)), dtype=np.float64, order="F")
         column = {name: i for i, name in enumerate(HISTORY_FEATURES)}
         out[:, column["value_fit"]] = NEUTRAL_VALUE_FIT
         cut = self.before(as_of)

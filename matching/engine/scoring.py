@@ -63,12 +63,17 @@ def check_features(features: np.ndarray) -> np.ndarray:
     return features
 
 
+def improved_row(features: np.ndarray, *, feature: str, target: float = 1.0) -> np.ndarray:
+    """A candidate's feature row with ``feature`` raised to ``target`` (never lowered)."""
+    improved = np.array(features, dtype=np.float64).reshape(-1)
+    improved[COLUMN[feature]] = max(float(improved[COLUMN[feature]]), min(1.0, target))
+    return improved
+
+
 def score_gain(scorer: Scorer, features: np.ndarray, *, feature: str, target: float = 1.0) -> float:
     """How much the score of one candidate (a feature row) rises if ``feature`` reached ``target``; never negative."""
-    row = np.asarray(features, dtype=np.float64).reshape(1, -1)
-    improved = row.copy()
-    improved[0, COLUMN[feature]] = max(float(row[0, COLUMN[feature]]), min(1.0, target))
-    before, after = scorer.scores(np.vstack([row, improved]))
+    row = np.asarray(features, dtype=np.float64).reshape(-1)
+    before, after = scorer.scores(np.vstack([row, improved_row(row, feature=feature, target=target)]))
     return max(0.0, float(after - before))
 
 
