@@ -218,7 +218,7 @@ class DealHistory:
         self.day = np.empty(0, dtype=np.int64)
         self.category = np.empty(0, dtype=np.int64)
         self.log_value = np.empty(0, dtype=np.float64)  # NaN without a value
-        self.texts: sparse.csr_matrix = sparse.csr_matrix((0, 0), dtype=np.float32)
+        self.texts: sparse.csc_matrix = sparse.csc_matrix((0, 0), dtype=np.float32)
         self._vectorizer: TfidfVectorizer | None = None
 
     @classmethod
@@ -236,11 +236,12 @@ class DealHistory:
         if any(texts):
             history._vectorizer = _deal_text_vectorizer(min_df=2 if len(texts) >= MIN_DF_FROM else 1)
             try:
-                history.texts = history._vectorizer.fit_transform(texts).tocsr()
+                # Column-wise: a query reads only the columns of its own n-grams, not all 200,000 rows.
+                history.texts = history._vectorizer.fit_transform(texts).tocsc()
             except ValueError:  # nothing but stop words and punctuation
                 history._vectorizer = None
         if history._vectorizer is None:
-            history.texts = sparse.csr_matrix((len(deals), 1), dtype=np.float32)
+            history.texts = sparse.csc_matrix((len(deals), 1), dtype=np.float32)
         return history
 
     def __len__(self) -> int:
@@ -275,10 +276,10 @@ class DealHistory:
         if self._vectorizer is None or not cut or not text:
             return np.zeros(cut, dtype=np.float64)
         query = self._vectorizer.transform([text])
-        dense = np.zeros(self.texts.shape[1], dtype=np.float32)
-        dense[query.indices] = query.data
-        # One pass over the whole matrix, then the prefix: slicing the rows first would copy them.
-        return np.asarray(self.texts @ dense, dtype=np.float64)[:cut]
+        if not query.nnz:
+            return np.zeros(cut, dtype=np.float64)
+        scores = self.texts[:, query.indices] @ query.data.astype(np.float32)
+        return np.asarray(scores, dtype=np.float64).reshape(-1)[:cut]
 
     def features(
         self, *, requirement: RequirementRecord, supplier_ids: np.ndarray, as_of: dt.date, closeness: np.ndarray

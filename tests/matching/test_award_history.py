@@ -126,8 +126,8 @@ def test_newcomer_places_reach_the_ranking_and_the_page(history_file, agency_use
     )
     category = Requirement.objects.filter(historic=True).first().categories.get()
     requirement.categories.set([category])
-    for _ in range(5):  # suppliers that declare the category but never dealt with this buyer
-        factories.CapabilityFactory(category=category, description="Chirurgisches Nahtmaterial")
+    for _ in range(5):  # suppliers in the category that never dealt with this buyer and describe something else
+        factories.CapabilityFactory(category=category, description="Allgemeine Lagerlogistik", keywords=[])
     plain = services.run_now(requirement=requirement)
     newcomers_in_top = sum(match.newcomer for match in plain.matches.order_by("rank")[:10])
     assert newcomers_in_top < 4  # the incumbents lead on their own
