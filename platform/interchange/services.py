@@ -103,7 +103,7 @@ class _Importer:
         self.pending_payments: dict[tuple[str, str], tuple] = {}
         self.new_capabilities: list[tuple[int, Category, str, dt.date]] = []
         # Past award processes become historic requirements, written in bulk at the end of the file; until then
-        # they are placeholders with negative ids, which flush() swaps for the real ones.
+        # they carry provisional negative ids, which flush() swaps for the real ones.
         self.historic: list[buyer_services.HistoricTender] = []
         self.historic_ocids: list[str] = []
         self.linkage_keys: dict[int, tuple] | None = None
@@ -292,10 +292,10 @@ class _Importer:
             )
         )
         self.historic_ocids.append(facts.ocid)
-        placeholder = -len(self.historic)
-        self.remember(facts.ocid, "requirement", "tender", placeholder)
+        provisional_id = -len(self.historic)
+        self.remember(facts.ocid, "requirement", "tender", provisional_id)
         self.counts["historic requirements created"] += 1
-        return _Historic(placeholder)
+        return _Historic(provisional_id)
 
     def award(self, facts: ReleaseFacts, buyer: Organisation | None, award: Award, requirement) -> None:
         """Queue the award's deals; ``flush`` records them all at the end of the file."""
@@ -385,7 +385,7 @@ class _Importer:
         return self.linkage_keys.get(linkage_id)
 
     def save_historic_requirements(self) -> None:
-        """Write the file's historic requirements and give their placeholders' deals and keys the real ids."""
+        """Write the file's historic requirements; deals and keys that carry their provisional ids get the real ones."""
         if not self.historic:
             return
         ids = buyer_services.bulk_import_historic_requirements(tenders=self.historic)
@@ -424,7 +424,7 @@ class _Importer:
 
 @dataclass(frozen=True)
 class _Historic:
-    """A historic requirement of the file being imported, before it is written (``pk`` is a negative placeholder)."""
+    """A historic requirement of the file being imported, not written yet (``pk``: its provisional negative id)."""
 
     pk: int
 
