@@ -236,15 +236,44 @@ class OpportunitySerializer(serializers.Serializer):
     visibility = serializers.CharField(source="requirement.visibility")
     needed_by = serializers.DateField(source="requirement.needed_by", allow_null=True)
     delivery_country = serializers.CharField(source="requirement.delivery_country.code")
-    score = serializers.FloatField()
-    eligible = serializers.BooleanField()
+    assessed = serializers.BooleanField(help_text="False while no fit was worked out for this supplier.")
+    score = serializers.FloatField(allow_null=True)
+    eligible = serializers.BooleanField(allow_null=True)
     excluded_because = serializers.ListField(child=serializers.CharField())
     components = serializers.DictField(child=serializers.FloatField())
     gaps = GapSerializer(many=True)
+    computed_at = serializers.DateTimeField(allow_null=True)
+
+
+def _opportunity(requirement, fit) -> dict:
+    if fit is None:
+        return {
+            "requirement": requirement,
+            "assessed": False,
+            "score": None,
+            "eligible": None,
+            "excluded_because": [],
+            "components": {},
+            "gaps": [],
+            "computed_at": None,
+        }
+    return {
+        "requirement": requirement,
+        "assessed": True,
+        "score": fit.score if fit.eligible else None,
+        "eligible": fit.eligible,
+        "excluded_because": fit.excluded_because,
+        "components": fit.components,
+        "gaps": fit.gaps,
+        "computed_at": fit.computed_at,
+    }
 
 
 class OpportunitiesView(generics.ListAPIView):
-    """Open requirements this SME may see, ranked by how well it fits each (its own fit only)."""
+    """Open requirements this SME may see, best fit first, with its own stored fit for each (never competitors').
+
+    The fit is worked out when a requirement is ranked and soon after the supplier's profile changes; a requirement
+    whose ranking did not keep this supplier comes with ``assessed`` false."""
 
     permission_classes = [IsAuthenticated]
     serializer_class = OpportunitySerializer
@@ -254,9 +283,7 @@ class OpportunitiesView(generics.ListAPIView):
         profile = selectors.own_supplier_profile(user=self.request.user)
         if profile is None:
             raise PermissionDenied("Opportunities are for suppliers: your organisation has no supplier profile.")
-        return [
-            {"requirement": requirement, **fit} for requirement, fit in services.rank_opportunities(profile=profile)
-        ]
+        return [_opportunity(requirement, fit) for requirement, fit in selectors.inbox(profile=profile)]
 
 
 class MatchingPolicySerializer(serializers.ModelSerializer):

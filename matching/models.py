@@ -143,3 +143,33 @@ class MatchingPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(_("Matching policy"))
+
+
+class Opportunity(models.Model):
+    """One SME's fit for one open requirement, as the last engine pass that assessed the pair found it.
+
+    Stored, not computed per page view: the SME's inbox and its API read these rows, so no web process loads the
+    engine state. A requirement's run writes the rows of the suppliers it ranked (and of those it excluded for a
+    reason they can act on); a published profile's change writes that supplier's rows for every requirement it may
+    see. ``excluded_because`` holds the engine's reason codes when the pair is not eligible.
+    """
+
+    requirement = models.ForeignKey("buyers.Requirement", on_delete=models.CASCADE, related_name="opportunities")
+    supplier = models.ForeignKey("suppliers.SupplierProfile", on_delete=models.CASCADE, related_name="opportunities")
+    eligible = models.BooleanField(default=True)
+    score = models.FloatField(default=0.0)
+    components = models.JSONField(default=dict, blank=True)
+    gaps = models.JSONField(default=list, blank=True)
+    excluded_because = models.JSONField(default=list, blank=True)
+    model_version = models.CharField(max_length=128, blank=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "opportunities"
+        constraints = [
+            models.UniqueConstraint(fields=["requirement", "supplier"], name="opportunity_unique_per_supplier")
+        ]
+        indexes = [models.Index(fields=["supplier", "-score"], name="opportunity_by_supplier")]
+
+    def __str__(self) -> str:
+        return f"{self.supplier_id} for requirement {self.requirement_id} ({self.score:.3f})"

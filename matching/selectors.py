@@ -8,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -38,7 +39,7 @@ from .engine.documents import (
 from .engine.learning import Outcome
 from .engine.ranker import ENGINE_VERSION
 from .engine.scoring import DefaultScorer
-from .models import Match, MatchingPolicy, MatchRun, RankerModel, ShortlistEntry
+from .models import Match, MatchingPolicy, MatchRun, Opportunity, RankerModel, ShortlistEntry
 
 DEFAULT_NEWCOMER_SLOTS = MatchingPolicy._meta.get_field("newcomer_slots").default
 
@@ -384,6 +385,33 @@ def opportunities_for(*, profile: SupplierProfile) -> QuerySet[Requirement]:
         .prefetch_related("categories", "required_certifications__standard")
         .filter(~Q(visibility=Requirement.Visibility.AGENCY))
     )
+
+
+def opportunities_pending_key(profile_id: int) -> str:
+    return f"matching:opportunities-pending:{profile_id}"
+
+
+def opportunity_refresh_pending(*, profile: SupplierProfile) -> bool:
+    return cache.get(opportunities_pending_key(profile.pk)) is not None
+
+
+def inbox(*, profile: SupplierProfile) -> list[tuple[Requirement, Opportunity | None]]:
+    """The open requirements this SME may see, each with its stored fit (None where none was worked out): eligible
+    ones best fit first, then the excluded, then the rest by need date. Reads rows only, never the engine."""
+    visible = list(opportunities_for(profile=profile))
+    fits = {
+        fit.requirement_id: fit
+        for fit in Opportunity.objects.filter(supplier=profile, requirement__in=[r.pk for r in visible])
+    }
+    far_future = dt.date.max
+
+    def order(requirement: Requirement):
+        fit = fits.get(requirement.pk)
+        if fit is None:
+            return (2, 0.0, requirement.needed_by or far_future, requirement.pk)
+        return (0 if fit.eligible else 1, -fit.score, requirement.needed_by or far_future, requirement.pk)
+
+    return [(requirement, fits.get(requirement.pk)) for requirement in sorted(visible, key=order)]
 
 
 def pending_runs(*, older_than: dt.datetime) -> QuerySet[MatchRun]:

@@ -11,6 +11,7 @@ import logging
 import math
 from dataclasses import replace
 
+import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,20 +25,26 @@ from core import jobs
 from core.updates import update_fields
 from linkages import services as linkage_services
 from linkages.models import Linkage, Stage
+from suppliers import selectors as supplier_selectors
 from suppliers.models import SupplierProfile
 
 from . import selectors
+from .engine import constraints
 from .engine.evaluation import ComparisonTable, EvaluationOptions, compare, quantile_cutoff, time_split
 from .engine.learning import relevant_suppliers, train_and_evaluate
 from .engine.ranker import RankingResult, rank
 from .engine.scoring import DefaultScorer
-from .models import Match, MatchingPolicy, MatchRun, RankerModel, ShortlistEntry
+from .models import Match, MatchingPolicy, MatchRun, Opportunity, RankerModel, ShortlistEntry
 from .signals import match_run_finished
 from .state import engine_state, models_dir, today
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = MatchRun.max_attempts
+# A supplier's own inbox is refreshed this soon after its change (changes made meanwhile ride along), and a pending
+# mark outlives a lost message by the grace before a new change may queue another.
+OPPORTUNITY_REFRESH_DELAY_SECONDS = 5
+OPPORTUNITY_REFRESH_GRACE_SECONDS = 60
 
 
 # -- runs ----------------------------------------------------------------------------------------------------------
@@ -81,12 +88,12 @@ def _gaps_payload(match) -> list[dict]:
     return [gap.as_dict() for gap in sorted(match.gaps, key=lambda gap: -gap.gain)]
 
 
-def _write_result(run_id: int, result: RankingResult) -> MatchRun:
+def _write_result(run_id: int, result: RankingResult, *, fits: dict[int, dict] | None = None) -> MatchRun:
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().get(pk=run_id)
         if run.status == MatchRun.Status.SUCCEEDED:
             return run  # a duplicate delivery finished first: keep its result
-        ids = result.supplier_ids()
+        ids = {*result.supplier_ids(), *(fits or ())}
         # A supplier deleted since the engine's last refresh is dropped rather than failing the whole run.
         existing = set(SupplierProfile.objects.filter(pk__in=ids).values_list("pk", flat=True))
         run.matches.all().delete()
@@ -109,6 +116,9 @@ def _write_result(run_id: int, result: RankingResult) -> MatchRun:
                 )
             )
         Match.objects.bulk_create(rows)
+        if fits:
+            fits = {pk: fit for pk, fit in fits.items() if pk in existing}
+            _store_opportunities(requirement_id=run.requirement_id, fits=fits, model_version=result.model_version)
         jobs.finish(
             run,
             status=MatchRun.Status.SUCCEEDED,
@@ -146,23 +156,26 @@ def _rank_and_store(*, run_id: int, run: MatchRun) -> MatchRun | None:
     snapshot = engine_state.snapshot()
     record = selectors.requirement_record(requirement)
     try:
-        result = rank(
+        # One pass ranks deep enough for the suppliers' inboxes; the buyer's list keeps the first MATCHING_TOP_K.
+        deep = rank(
             requirement=record,
             candidates=snapshot.candidates,
             index=snapshot.index,
             history=snapshot.history,
             scorer=snapshot.scorer,
             today=today(),
-            top_k=settings.MATCHING_TOP_K,
+            top_k=max(settings.MATCHING_TOP_K, settings.MATCHING_OPPORTUNITY_DEPTH),
             newcomer_slots=selectors.newcomer_slots(),
         )
+        fits = _requirement_fits(requirement=requirement, record=record, snapshot=snapshot, result=deep)
     except ValueError as exc:  # bad data, not a transient fault: retrying would fail the same way
         logger.exception("matching: run %s failed", run_id)
         return fail_match_run(run_id=run_id, error=str(exc))
+    result = replace(deep, matches=deep.matches[: settings.MATCHING_TOP_K])
     result.timings_ms["refresh"] = round(
         (timezone.now() - started).total_seconds() * 1000 - result.timings_ms["total"], 3
     )
-    return _write_result(run_id, result)
+    return _write_result(run_id, result, fits=fits)
 
 
 def fail_match_run(*, run_id: int, error: str) -> MatchRun | None:
@@ -229,44 +242,148 @@ def contact_supplier(*, actor, requirement: Requirement, supplier: SupplierProfi
 
 # -- opportunities ---------------------------------------------------------------------------------------------------
 
+# Exclusions worth telling a supplier about in its inbox: it can act on them (a certificate) or they explain why a
+# requirement in its line of work is closed to it. Not published, rejected or outside the categories are not shown
+# as opportunities at all.
+TOLD_EXCLUSIONS = (
+    constraints.MISSING_MANDATORY_CERTIFICATION,
+    constraints.OUTSIDE_DELIVERY_COUNTRY,
+    constraints.OUTSIDE_DELIVERY_REGION,
+)
+SILENT_EXCLUSIONS = (constraints.NOT_PUBLISHED, constraints.REJECTED, constraints.OUTSIDE_CATEGORIES)
 
-def rank_opportunities(*, profile: SupplierProfile) -> list[tuple[Requirement, dict]]:
-    """Open requirements the SME may see, best fit first, each with its score, components and gaps for this SME.
 
-    Only the SME's own fit is computed (``restrict_to``): it never learns how competitors rank.
+def _eligible_fit(match) -> dict:
+    return {
+        "eligible": True,
+        "score": match.score,
+        "components": match.components,
+        "gaps": _gaps_payload(match),
+        "excluded_because": [],
+    }
+
+
+def _excluded_fit(reasons: list[str]) -> dict:
+    return {"eligible": False, "score": 0.0, "components": {}, "gaps": [], "excluded_because": reasons}
+
+
+def _exclusions(*, record, candidates, limit: int | None, told_only: bool) -> dict[int, list[str]]:
+    """Supplier id → the reasons that exclude it, for the excluded suppliers among ``candidates``.
+
+    ``told_only`` keeps only suppliers excluded by reasons worth telling (none silent), the closest to the
+    requirement's categories first, at most ``limit`` of them.
     """
+    failing = constraints.failures(requirement=record, candidates=candidates, today=today())
+    excluded = np.zeros(candidates.size, dtype=bool)
+    for mask in failing.values():
+        excluded |= np.asarray(mask, dtype=bool)
+    if told_only:
+        for reason in SILENT_EXCLUSIONS:
+            if reason in failing:
+                excluded &= ~np.asarray(failing[reason], dtype=bool)
+    rows = np.flatnonzero(excluded)
+    if limit is not None and len(rows) > limit:
+        closeness = candidates.category_closeness(record.categories) if record.categories else np.zeros(len(rows))
+        closeness = closeness[rows] if record.categories else closeness
+        rows = rows[np.lexsort((candidates.supplier_ids[rows], -closeness))[:limit]]
+    reasons = [reason for reason in constraints.REASONS if reason in failing]
+    return {int(candidates.supplier_ids[row]): [reason for reason in reasons if failing[reason][row]] for row in rows}
+
+
+def _fits_of(*, record, snapshot, supplier_ids: list[int]) -> dict[int, dict]:
+    """The fit of each of ``supplier_ids`` (that the engine knows) for one requirement, eligible or not."""
+    if not supplier_ids:
+        return {}
+    result = rank(
+        requirement=record,
+        candidates=snapshot.candidates,
+        index=snapshot.index,
+        history=snapshot.history,
+        scorer=snapshot.scorer,
+        today=today(),
+        restrict_to=supplier_ids,
+    )
+    fits = {match.supplier_id: _eligible_fit(match) for match in result.matches}
+    rows = snapshot.candidates.rows_of(supplier_ids)
+    others = snapshot.candidates.take(rows[rows >= 0])
+    for supplier_id, reasons in _exclusions(record=record, candidates=others, limit=None, told_only=False).items():
+        fits.setdefault(supplier_id, _excluded_fit(reasons))
+    return fits
+
+
+def _store_opportunities(*, requirement_id: int, fits: dict[int, dict], model_version: str) -> None:
+    moment = timezone.now()
+    Opportunity.objects.bulk_create(
+        [
+            Opportunity(
+                requirement_id=requirement_id,
+                supplier_id=supplier_id,
+                model_version=model_version,
+                computed_at=moment,
+                **fit,
+            )
+            for supplier_id, fit in fits.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["requirement", "supplier"],
+        update_fields=["eligible", "score", "components", "gaps", "excluded_because", "model_version", "computed_at"],
+        batch_size=500,
+    )
+
+
+def _requirement_fits(*, requirement: Requirement, record, snapshot, result: RankingResult) -> dict[int, dict]:
+    """What a requirement's run tells suppliers: the fit of the best-ranked, of those excluded by something worth
+    telling, and a fresh look at every supplier that already had a row for it (so no row goes stale)."""
+    depth = settings.MATCHING_OPPORTUNITY_DEPTH
+    fits = {match.supplier_id: _eligible_fit(match) for match in result.matches[:depth]}
+    told = _exclusions(record=record, candidates=snapshot.candidates, limit=depth, told_only=True)
+    fits.update({supplier_id: _excluded_fit(reasons) for supplier_id, reasons in told.items()})
+    stored = set(requirement.opportunities.values_list("supplier_id", flat=True))
+    fits.update(_fits_of(record=record, snapshot=snapshot, supplier_ids=sorted(stored - set(fits))))
+    return fits
+
+
+def refresh_supplier_opportunities(*, profile_id: int) -> int:
+    """Work out one supplier's fit for every open requirement it may see, and store it (a worker's job).
+
+    A profile that is not published (or was rejected) has no stored fit: buyers do not see it, and its inbox says
+    so instead of showing scores from before.
+    """
+    profile = SupplierProfile.objects.filter(pk=profile_id).first()
+    if profile is None:
+        return 0
+    if not supplier_selectors.listed_profiles().filter(pk=profile_id).exists():
+        Opportunity.objects.filter(supplier_id=profile_id).delete()
+        return 0
+    cache.delete(selectors.opportunities_pending_key(profile_id))  # a change from now on queues another refresh
     snapshot = engine_state.snapshot()
-    ranked = []
-    for requirement in selectors.opportunities_for(profile=profile):
-        result = rank(
-            requirement=selectors.requirement_record(requirement),
-            candidates=snapshot.candidates,
-            index=snapshot.index,
-            history=snapshot.history,
-            scorer=snapshot.scorer,
-            today=today(),
-            restrict_to=[profile.pk],
-        )
-        if result.matches:
-            match = result.matches[0]
-            fit = {
-                "score": match.score,
-                "components": match.components,
-                "gaps": _gaps_payload(match),
-                "eligible": True,
-                "excluded_because": [],
-            }
-        else:
-            fit = {
-                "score": 0.0,
-                "components": {},
-                "gaps": [],
-                "eligible": False,
-                "excluded_because": sorted(result.excluded_by_reason),
-            }
-        ranked.append((requirement, fit))
-    ranked.sort(key=lambda item: (not item[1]["eligible"], -item[1]["score"], item[0].pk))
-    return ranked
+    visible = list(selectors.opportunities_for(profile=profile))
+    written = 0
+    for requirement in visible:
+        record = selectors.requirement_record(requirement)
+        fits = _fits_of(record=record, snapshot=snapshot, supplier_ids=[profile_id])
+        with transaction.atomic():
+            _store_opportunities(requirement_id=requirement.pk, fits=fits, model_version=snapshot.scorer.version)
+        written += len(fits)
+    Opportunity.objects.filter(supplier_id=profile_id).exclude(requirement__in=[r.pk for r in visible]).delete()
+    return written
+
+
+def request_opportunity_refresh(*, profile: SupplierProfile) -> bool:
+    """Queue a refresh of ``profile``'s opportunities after this transaction; changes made before it starts ride on
+    the one already queued. False when one was already pending."""
+    key = selectors.opportunities_pending_key(profile.pk)
+    if not cache.add(key, "pending", timeout=OPPORTUNITY_REFRESH_DELAY_SECONDS + OPPORTUNITY_REFRESH_GRACE_SECONDS):
+        return False
+
+    def send():
+        from .tasks import refresh_supplier_opportunities as task
+
+        if not jobs.send_task(task, args=(profile.pk,), countdown=OPPORTUNITY_REFRESH_DELAY_SECONDS):
+            cache.delete(key)
+
+    transaction.on_commit(send)
+    return True
 
 
 # -- learning ----------------------------------------------------------------------------------------------------------

@@ -25,6 +25,11 @@ def rematch_open_requirements() -> int:
     return services.rematch_open_requirements()
 
 
+@shared_task(acks_late=True, name="matching.refresh_supplier_opportunities")
+def refresh_supplier_opportunities(profile_id: int) -> int:
+    return services.refresh_supplier_opportunities(profile_id=profile_id)
+
+
 @shared_task(name="matching.requeue_stalled_runs")
 def requeue_stalled_runs() -> int:
     return services.requeue_stalled_runs()

@@ -133,20 +133,29 @@ def opportunities(request):
     profile = selectors.own_supplier_profile(user=request.user)
     if profile is None:
         raise PermissionDenied(_("Opportunities are for suppliers: your organisation has no supplier profile."))
-    ranked = services.rank_opportunities(profile=profile)
+    page = Paginator(selectors.inbox(profile=profile), 20).get_page(request.GET.get("page"))
     names = selectors.standard_names()
-    page = Paginator(ranked, 20).get_page(request.GET.get("page"))
     rows = [
         {
             "requirement": requirement,
             "fit": fit,
-            "components": component_rows(fit["components"]),
-            "gaps": localised_gaps(fit["gaps"], names),
-            "exclusions": [label for _code, label, _n in exclusion_rows(dict.fromkeys(fit["excluded_because"], 1))],
+            "components": component_rows(fit.components) if fit else [],
+            "gaps": localised_gaps(fit.gaps, names) if fit else [],
+            "exclusions": [label for _code, label, _n in exclusion_rows(dict.fromkeys(fit.excluded_because, 1))]
+            if fit
+            else [],
         }
         for requirement, fit in page
     ]
-    return render(request, "matching/opportunities.html", {"profile": profile, "rows": rows, "page": page, "query": ""})
+    context = {
+        "profile": profile,
+        "rows": rows,
+        "page": page,
+        "query": "",
+        "listed": listed_profiles().filter(pk=profile.pk).exists(),
+        "refreshing": selectors.opportunity_refresh_pending(profile=profile),
+    }
+    return render(request, "matching/opportunities.html", context)
 
 
 @login_required

@@ -258,6 +258,9 @@ CACHES = {
 MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=50)
 MATCHING_STATE_DIR = env.path("MATCHING_STATE_DIR", default=ROOT_DIR / "var" / "matching")
 MATCHING_REMATCH_DEBOUNCE_SECONDS = env.int("MATCHING_REMATCH_DEBOUNCE_SECONDS", default=60)
+# A run stores the SME-facing fit (its opportunities inbox) of this many of the best-ranked eligible suppliers, and of
+# as many suppliers excluded by something they can fix (a certificate, the delivery area); deeper than MATCHING_TOP_K.
+MATCHING_OPPORTUNITY_DEPTH = env.int("MATCHING_OPPORTUNITY_DEPTH", default=500)
 # New award history (an OCDS upload) asks for a ranker trained on it, once per this many seconds.
 MATCHING_TRAIN_DEBOUNCE_SECONDS = env.int("MATCHING_TRAIN_DEBOUNCE_SECONDS", default=300)
 # OCDS files uploaded through the API or the page are refused above this size (the command line has no limit).

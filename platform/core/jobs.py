@@ -122,7 +122,7 @@ def send_task(task, *, args: tuple = (), countdown: float | None = None) -> bool
         if getattr(settings, "CORE_RUN_TASKS_INLINE", False):
             task.apply_async(args=list(args))
         else:
-            background.submit(task, *args)
+            background.submit(task, *args, delay=countdown)
         return True
     try:
         task.apply_async(args=list(args), countdown=countdown)
@@ -312,14 +312,19 @@ def requeue_all_stalled() -> dict[str, int]:
 
 
 class BackgroundWorker:
-    """One daemon thread running eager tasks after the request that queued them has answered."""
+    """One daemon thread running eager tasks after the request that queued them has answered.
+
+    A task sent with a countdown (a debounced re-match) waits that long first, as it would on a broker, so the
+    changes made meanwhile ride on it; a process that ends (a command) runs what is still waiting at once.
+    """
 
     def __init__(self):
         self._queue: queue.Queue = queue.Queue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._waiting: dict[threading.Timer, tuple] = {}
 
-    def submit(self, task, *args) -> None:
+    def submit(self, task, *args, delay: float | None = None) -> None:
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="enlace-background-tasks", daemon=True)
@@ -327,7 +332,20 @@ class BackgroundWorker:
                 # A command that queued work (seed_demo, match --all-open) must not exit with the work undone: the
                 # embedded default has no beat to pick up what a finished process left queued.
                 atexit.register(self.join)
+            if delay:
+                item = (task, args)
+                timer = threading.Timer(delay, lambda: self._release(timer, item))
+                timer.daemon = True
+                self._waiting[timer] = item
+                timer.start()
+                return
         self._queue.put((task, args))
+
+    def _release(self, timer: threading.Timer, item: tuple) -> None:
+        with self._lock:
+            if self._waiting.pop(timer, None) is None:
+                return  # join() released it already
+        self._queue.put(item)
 
     def _run(self) -> None:
         while True:
@@ -342,8 +360,18 @@ class BackgroundWorker:
                 connections.close_all()  # this thread's own connections
                 self._queue.task_done()
 
+    def waiting(self) -> int:
+        """Tasks still counting down."""
+        with self._lock:
+            return len(self._waiting)
+
     def join(self) -> None:
-        """Wait until every submitted task ran (tests)."""
+        """Run what is still counting down now, then wait until every submitted task ran (commands, tests)."""
+        with self._lock:
+            waiting, self._waiting = list(self._waiting.items()), {}
+        for timer, item in waiting:
+            timer.cancel()
+            self._queue.put(item)
         self._queue.join()
 
 

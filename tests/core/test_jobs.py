@@ -178,3 +178,26 @@ def test_a_match_run_queued_on_the_embedded_default_runs_in_the_background(titan
     assert run.status == MatchRun.Status.SUCCEEDED
     assert run.matches.count() == 3
     assert MatchRun.max_attempts == matching_services.MAX_ATTEMPTS
+
+
+def test_a_task_sent_with_a_countdown_waits_on_the_embedded_default(settings, eager):
+    """A debounced re-match must include the changes made during its window, so it may not run at once."""
+    settings.CORE_RUN_TASKS_INLINE = False
+    eager(app)
+    ran = []
+
+    @app.task(name="tests.record_call")
+    def record(value):
+        ran.append(value)
+
+    assert jobs.send_task(record, args=("later",), countdown=30)
+    assert jobs.send_task(record, args=("now",))
+    deadline = time.monotonic() + 10
+    while not ran and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert ran == ["now"]
+    assert jobs.background.waiting() == 1
+
+    jobs.background.join()  # a command ending: what counts down runs now
+    assert ran == ["now", "later"]
+    assert jobs.background.waiting() == 0
