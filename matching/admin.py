@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Match, MatchRun, RankerModel, ShortlistEntry
+from .models import Match, MatchRun, Opportunity, RankerModel, ShortlistEntry
 
 
 class MatchInline(admin.TabularInline):
@@ -30,3 +30,26 @@ class RankerModelAdmin(admin.ModelAdmin):
 class ShortlistEntryAdmin(admin.ModelAdmin):
     list_display = ("requirement", "supplier", "added_by", "added_at")
     raw_id_fields = ("requirement", "supplier", "added_by")
+
+
+@admin.register(Opportunity)
+class OpportunityAdmin(admin.ModelAdmin):
+    """Read-only: fits are written by match runs and profile refreshes, never by hand."""
+
+    list_display = ("requirement", "supplier", "eligible", "score", "model_version", "computed_at")
+    list_filter = ("eligible",)
+    raw_id_fields = ("requirement", "supplier")
+    readonly_fields = (
+        "requirement",
+        "supplier",
+        "eligible",
+        "score",
+        "components",
+        "gaps",
+        "excluded_because",
+        "model_version",
+        "computed_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
