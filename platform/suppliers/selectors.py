@@ -6,12 +6,31 @@ SME sees only its own (suppliers do not browse their competitors); anonymous vis
 """
 
 import datetime as dt
+from pathlib import Path
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from accounts.models import Organisation
 from accounts.permissions import is_agency_staff, may_browse_suppliers
+from taxonomy.selectors import categories_named
 
 from .models import Capability, Certification, SupplierProfile, VerificationStatus
 
@@ -65,8 +84,15 @@ def search_suppliers(
     queryset = profiles_visible_to(user=user)
     # Conditions on capabilities are id subqueries, not joins: a join repeats a profile once per capability and
     # would need a DISTINCT over every column (slower, and it wraps the whole page query).
+    # A word also finds the suppliers with a capability in a category it names, in any language, or below one:
+    # "titanio" and "titanium" both reach category 14724000 "Titanium"/"Titanio"/"Titânio".
+    used_categories = Capability.objects.values("category_id")
     for word in (query or "").split():
-        described = Capability.objects.filter(Q(description__icontains=word) | Q(keywords__icontains=word))
+        described = Capability.objects.filter(
+            Q(description__icontains=word)
+            | Q(keywords__icontains=word)
+            | Q(category_id__in=categories_named(word=word, among=used_categories).values("pk"))
+        )
         queryset = queryset.filter(
             Q(organisation__legal_name__icontains=word)
             | Q(organisation__trade_name__icontains=word)
@@ -131,6 +157,91 @@ def verification_queue() -> dict[str, QuerySet]:
         "certifications": Certification.objects.filter(verification_status=VerificationStatus.PENDING)
         .select_related("profile__organisation", "standard")
         .order_by("created_at"),
+    }
+
+
+PENDING_PARTS = ("organisation", "profile", "certificates")
+_NEVER = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
+
+
+def verification_cases(*, query: str = "", kind: str = "", country: str = "", pending: str = "") -> QuerySet:
+    """The verification queue, one row per organisation with anything waiting for agency staff: the organisation
+    itself, its supplier profile or any of its certificates. Each row carries ``organisation_pending``,
+    ``profile_pending``, ``pending_certificates`` (a count) and ``waiting_since`` (its oldest pending item), oldest
+    first. ``query`` matches the legal or trade name or the tax identifier; ``pending`` is one of ``PENDING_PARTS``."""
+    pending_profile = SupplierProfile.objects.filter(
+        organisation_id=OuterRef("pk"), verification_status=VerificationStatus.PENDING
+    )
+    pending_certificates = Certification.objects.filter(
+        profile__organisation_id=OuterRef("pk"), verification_status=VerificationStatus.PENDING
+    ).order_by()
+    certificate_count = pending_certificates.values("profile__organisation_id").annotate(n=Count("pk")).values("n")
+    oldest_certificate = (
+        pending_certificates.values("profile__organisation_id").annotate(first=Min("created_at")).values("first")
+    )
+    queryset = (
+        Organisation.objects.exclude(kind=Organisation.Kind.AGENCY)
+        .annotate(
+            organisation_pending=Case(
+                When(verification_status=VerificationStatus.PENDING, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            profile_pending=Exists(pending_profile),
+            pending_certificates=Coalesce(Subquery(certificate_count, output_field=IntegerField()), 0),
+        )
+        .filter(Q(organisation_pending=True) | Q(profile_pending=True) | Q(pending_certificates__gt=0))
+    )
+    for word in (query or "").split():
+        compact = "".join(character for character in word if character.isalnum())
+        match = Q(legal_name__icontains=word) | Q(trade_name__icontains=word) | Q(tax_id__icontains=word)
+        if compact:
+            match |= Q(tax_id_normalised__icontains=compact)
+        queryset = queryset.filter(match)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if country:
+        queryset = queryset.filter(country=country)
+    if pending == "organisation":
+        queryset = queryset.filter(organisation_pending=True)
+    elif pending == "profile":
+        queryset = queryset.filter(profile_pending=True)
+    elif pending == "certificates":
+        queryset = queryset.filter(pending_certificates__gt=0)
+    never = Value(_NEVER, output_field=DateTimeField())
+    since = Least(
+        Case(When(verification_status=VerificationStatus.PENDING, then=F("created_at")), default=never),
+        Coalesce(Subquery(pending_profile.values("created_at")[:1], output_field=DateTimeField()), never),
+        Coalesce(Subquery(oldest_certificate, output_field=DateTimeField()), never),
+    )
+    return queryset.annotate(waiting_since=since).order_by("waiting_since", "pk")
+
+
+PREVIEWS = {".pdf": "pdf", ".png": "image", ".jpg": "image", ".jpeg": "image"}  # what the page shows inline
+
+
+def verification_case(*, organisation_id: int) -> dict | None:
+    """An organisation (not an agency) with everything agency staff verify about it: its supplier profile (if any)
+    with its capabilities and certificates, for the one-step verification page."""
+    organisation = (
+        Organisation.objects.exclude(kind=Organisation.Kind.AGENCY)
+        .select_related("industry")
+        .filter(pk=organisation_id)
+        .first()
+    )
+    if organisation is None:
+        return None
+    profile = with_details(SupplierProfile.objects.filter(organisation=organisation)).first()
+    certificates = list(profile.certifications.all()) if profile else []
+    for certificate in certificates:
+        extension = Path(certificate.document.name).suffix.lower() if certificate.document else ""
+        certificate.preview = PREVIEWS.get(extension, "")
+    return {
+        "organisation": organisation,
+        "profile": profile,
+        "certificates": certificates,
+        "latest_diagnostic": profile.diagnostics.first() if profile else None,
+        "members": organisation.memberships.count(),
     }
 
 

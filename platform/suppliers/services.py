@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from accounts.permissions import can_edit_organisation, is_agency_staff
+from accounts.services import verify_organisation
 from core.updates import assign_fields, save_fields, update_fields
-from core.verification import record_verification, reset_verification
+from core.verification import VerificationStatus, record_verification, reset_verification
 
 from .models import (
     DIAGNOSTIC_AREAS,
@@ -350,3 +351,76 @@ def verify_certification(*, certification: Certification, verified_by, approve: 
     record_verification(obj=certification, approve=approve, by=verified_by, note=note)
     _announce(certification.profile, "certifications")
     return certification
+
+
+@transaction.atomic
+def verify_supplier(
+    *,
+    organisation: Organisation,
+    verified_by,
+    approve: bool,
+    note: str = "",
+    certificate_decisions: dict[int, bool] | None = None,
+) -> dict[str, int]:
+    """One verdict on everything agency staff verify about an organisation: the organisation, its supplier profile
+    and its certificates, in one transaction. Each item goes through its own service above (``verify_organisation``,
+    ``verify_profile``, ``verify_certification``), so their rules, audit entries and signals stay as they are.
+
+    ``approve`` decides what is still pending; ``certificate_decisions`` (certificate id → approve) decides single
+    certificates, pending or not, and wins over ``approve``. Whatever was already decided and is not named stays as
+    it is. A rejection needs a note: the supplier reads it. Returns how many items were verified and rejected."""
+    _require_agency(verified_by)
+    if not isinstance(approve, bool):
+        raise TypeError("approve must be True or False")
+    decisions = dict(certificate_decisions or {})
+    if any(not isinstance(decision, bool) for decision in decisions.values()):
+        raise TypeError("certificate decisions must be True or False")
+    note = (note or "").strip()
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)  # one verdict at a time
+    profile = SupplierProfile.objects.filter(organisation=organisation).first()
+    certificates = list(Certification.objects.filter(profile=profile).order_by("pk")) if profile else []
+    unknown = set(decisions) - {certificate.pk for certificate in certificates}
+    if unknown:
+        raise ValidationError({"certificates": [_("A certificate named here is not this organisation's.")]})
+    pending = VerificationStatus.PENDING
+    verdicts: list[tuple[object, bool]] = []
+    if organisation.verification_status == pending:
+        verdicts.append((organisation, approve))
+    if profile is not None and profile.verification_status == pending:
+        verdicts.append((profile, approve))
+    for certificate in certificates:
+        decision = decisions.get(certificate.pk, approve if certificate.verification_status == pending else None)
+        if decision is not None:
+            verdicts.append((certificate, decision))
+    if not all(decision for _item, decision in verdicts) and not note:
+        raise ValidationError({"note": [_("Say in the note why it is rejected: the supplier reads it.")]})
+    for item, decision in verdicts:
+        if isinstance(item, Organisation):
+            verify_organisation(organisation=item, verified_by=verified_by, approve=decision, note=note)
+        elif isinstance(item, SupplierProfile):
+            verify_profile(profile=item, verified_by=verified_by, approve=decision, note=note)
+        else:
+            verify_certification(certification=item, verified_by=verified_by, approve=decision, note=note)
+    approved = sum(1 for _item, decision in verdicts if decision)
+    return {"verified": approved, "rejected": len(verdicts) - approved}
+
+
+MAX_BULK_VERIFICATIONS = 100
+
+
+@transaction.atomic
+def approve_suppliers(*, organisations, verified_by, note: str = "") -> dict[str, int]:
+    """``verify_supplier`` approving everything pending of each of ``organisations`` (the queue's bulk approval),
+    all in one transaction: either every one is approved or none."""
+    _require_agency(verified_by)
+    organisations = list(organisations)
+    if len(organisations) > MAX_BULK_VERIFICATIONS:
+        raise ValidationError(
+            _("Approve at most %(limit)s organisations at a time.") % {"limit": MAX_BULK_VERIFICATIONS}
+        )
+    total = {"organisations": 0, "verified": 0, "rejected": 0}
+    for organisation in organisations:
+        counts = verify_supplier(organisation=organisation, verified_by=verified_by, approve=True, note=note)
+        total["organisations"] += 1
+        total["verified"] += counts["verified"]
+    return total

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,11 +9,14 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import add_service_errors
 from accounts.models import Organisation
 from accounts.permissions import can_edit_organisation, is_agency_staff
+from accounts.redirects import redirect_within_site
 from accounts.services import verify_organisation
 from core.limits import parse_id
 
@@ -27,6 +31,7 @@ from .forms import (
     VerificationForm,
 )
 from .models import Capability, Certification, Machine, SupplierProfile
+from .verification_forms import SupplierVerificationForm, VerificationQueueForm
 
 ONBOARDING_STEPS = ("profile", "capabilities", "certifications", "diagnostic")
 
@@ -207,11 +212,93 @@ def search(request):
     return render(request, "suppliers/search.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
-@login_required
-def verification_queue(request):
+VERIFICATION_CASES_PER_PAGE = 25
+
+
+def _require_verifier(request) -> None:
     if not is_agency_staff(request.user):
         raise PermissionDenied(_("The verification queue is for agency staff."))
-    return render(request, "suppliers/verification_queue.html", {"queue": selectors.verification_queue()})
+
+
+@login_required
+def verification_queue(request):
+    """One row per organisation with anything waiting (organisation, profile, certificates): search, filters, pages
+    and a bulk approval; each row opens the one-step verification page."""
+    _require_verifier(request)
+    form = VerificationQueueForm(request.GET or None)
+    cases = selectors.verification_cases(**form.selection())
+    page = Paginator(cases, VERIFICATION_CASES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "suppliers/verification_queue.html",
+        {"form": form, "page": page, "query": query.urlencode(), "next": request.get_full_path()},
+    )
+
+
+@login_required
+@require_POST
+def verification_bulk_approve(request):
+    """Approve everything pending of the organisations ticked in the queue (one transaction, the same services)."""
+    _require_verifier(request)
+    ids = sorted({pk for pk in (parse_id(raw) for raw in request.POST.getlist("organisation")) if pk})
+    back = request.POST.get("next", "")
+    if not ids:
+        messages.error(request, _("Tick the organisations to approve."))
+        return redirect_within_site(request, back, "suppliers:verification_queue")
+    organisations = Organisation.objects.exclude(kind=Organisation.Kind.AGENCY).filter(pk__in=ids).order_by("pk")
+    try:
+        counts = services.approve_suppliers(organisations=organisations, verified_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(organisations)s organisation approved (%(items)s items verified).",
+                "%(organisations)s organisations approved (%(items)s items verified).",
+                counts["organisations"],
+            )
+            % {"organisations": counts["organisations"], "items": counts["verified"]},
+        )
+    return redirect_within_site(request, back, "suppliers:verification_queue")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verification_case(request, pk: int):
+    """Agency staff verify an organisation, its supplier profile and its certificates in one step."""
+    _require_verifier(request)
+    case = selectors.verification_case(organisation_id=pk)
+    if case is None:
+        raise Http404
+    form = SupplierVerificationForm(request.POST or None, certificates=case["certificates"])
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["approve"]
+        try:
+            counts = services.verify_supplier(
+                organisation=case["organisation"],
+                verified_by=request.user,
+                approve=approve,
+                note=form.cleaned_data["note"],
+                certificate_decisions=form.certificate_decisions(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(organisation)s: %(verified)s verified, %(rejected)s rejected.")
+                % {"organisation": case["organisation"], **counts},
+            )
+            return redirect_within_site(request, request.POST.get("next", ""), "suppliers:verification_queue")
+    return render(
+        request,
+        "suppliers/verification_case.html",
+        {**case, "form": form, "next": request.GET.get("next") or request.POST.get("next", "")},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -239,7 +326,11 @@ def verify(request, kind: str, pk: int):
     return redirect("suppliers:verification_queue")
 
 
+# Who may read a document is decided below, as before; these only let this site's own pages (the one-step
+# verification page) show it in a frame, which the site-wide DENY / frame-ancestors 'none' would refuse.
 @login_required
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"]})
 def certificate_document(request, pk: int):
     certification = selectors.certification_visible_to(user=request.user, certification_id=pk)
     if certification is None or not certification.document:
