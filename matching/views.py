@@ -11,10 +11,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import has_buyer_powers, is_agency_staff
 from accounts.redirects import redirect_within_site
+from linkages.models import Stage
 from suppliers.selectors import listed_profiles
 
 from . import selectors, services
-from .explanations import component_rows, exclusion_rows, localised_gaps
+from .explanations import component_rows, exclusion_labels, exclusion_rows, localised_gaps
 from .forms import MatchFilterForm, MatchingPolicyForm
 
 
@@ -55,6 +56,7 @@ def shortlist(request, pk):
             "components": component_rows(match.components),
             "gaps": localised_gaps(match.gaps, names),
             "stage": contacted.get(match.supplier_id),
+            "stage_label": Stage(contacted[match.supplier_id]).label if match.supplier_id in contacted else "",
         }
         for match in page
     ]
@@ -68,7 +70,7 @@ def shortlist(request, pk):
             "run": run,
             "pending": latest if latest and not latest.finished else None,
             "failed": latest if latest and latest.status == latest.Status.FAILED else None,
-            "exclusions": exclusion_rows(run.excluded_by_reason) if run else [],
+            "exclusions": exclusion_rows(run.excluded_by_reason, requirement) if run else [],
             "rows": rows,
             "page": page,
             "form": form,
@@ -135,13 +137,14 @@ def opportunities(request):
         raise PermissionDenied(_("Opportunities are for suppliers: your organisation has no supplier profile."))
     page = Paginator(selectors.inbox(profile=profile), 20).get_page(request.GET.get("page"))
     names = selectors.standard_names()
+    certificates = list(profile.certifications.all())  # which mandatory certificate an exclusion lacks
     rows = [
         {
             "requirement": requirement,
             "fit": fit,
             "components": component_rows(fit.components) if fit else [],
             "gaps": localised_gaps(fit.gaps, names) if fit else [],
-            "exclusions": [label for _code, label, _n in exclusion_rows(dict.fromkeys(fit.excluded_because, 1))]
+            "exclusions": exclusion_labels(fit.excluded_because, requirement=requirement, certificates=certificates)
             if fit
             else [],
         }

@@ -196,7 +196,7 @@ def _suppliers_by_sector(organisations) -> list[dict]:
     counts: Counter = Counter()
     for code, n in organisations.values_list("industry__code").annotate(n=Count("pk")):
         counts[(code or "")[:2]] += n
-    names = dict(Industry.objects.filter(code__in=[c for c in counts if c]).values_list("code", "name_en"))
+    names = {industry.code: industry.name for industry in Industry.objects.filter(code__in=[c for c in counts if c])}
     return [
         {"sector": code or "—", "name": names.get(code, ""), "suppliers": n}
         for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))

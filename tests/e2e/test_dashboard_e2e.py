@@ -23,7 +23,7 @@ def test_agency_reads_filters_downloads_and_sees_a_new_order_count(page, login):
     login(staff)
 
     page.goto("/dashboard/")
-    expect(page.locator("#kpi-first-value")).to_have_text("US$ 1,000")
+    expect(page.locator("#kpi-first-value")).to_have_text("USD 1,000")
     assert page.evaluate("window.enlaceCharts.length") == 3
     assert page.evaluate("window.enlaceCharts[2].data.datasets[0].data[4]") == 1  # one linkage reached a first order
 
@@ -39,4 +39,4 @@ def test_agency_reads_filters_downloads_and_sees_a_new_order_count(page, login):
 
     services.record_transaction(actor=staff, linkage=linkage, date=timezone.localdate(), value=250, currency="USD")
     page.goto("/dashboard/")
-    expect(page.locator("#kpi-follow-up-value")).to_have_text("US$ 250")
+    expect(page.locator("#kpi-follow-up-value")).to_have_text("USD 250")

@@ -3,6 +3,7 @@
 import math
 
 import pytest
+from django.utils import formats, timezone
 
 from linkages.models import Linkage, Stage
 from matching import services
@@ -177,7 +178,8 @@ def test_the_page_names_exclusions_and_certificates_in_words(titanium, client):
     client.force_login(factories.AgencyStaffFactory())
     page = client.get(f"/requirements/{titanium['requirement'].pk}/matches/").content.decode()
     assert 'data-reason="missing_mandatory_certification"' in page
-    assert "no valid mandatory certificate on the needed-by date: 2" in page
+    day = titanium["requirement"].needed_by or timezone.localdate()
+    assert f"no valid ISO 13485 certificate on {formats.date_format(day, 'DATE_FORMAT')}: 2" in page
     assert "No valid ISO 9001 certificate (preferred)" in page
 
 

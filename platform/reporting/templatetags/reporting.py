@@ -2,6 +2,9 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import Organisation
+from core.templatetags import words
+
 register = template.Library()
 
 HEADERS = {
@@ -31,13 +34,48 @@ HEADERS = {
 }
 
 
+def _size(value) -> str:
+    return str(Organisation.SizeClass(value).label) if value in Organisation.SizeClass.values else value
+
+
+# How a person reads each column (the CSV/XLSX exports keep the raw values): sizes and countries by name, money
+# and shares in the reader's language.
+CELLS = {
+    "first_usd": lambda value: words.money_whole(value, "USD"),
+    "follow_up_usd": lambda value: words.money_whole(value, "USD"),
+    "cumulative_first_usd": lambda value: words.money_whole(value, "USD"),
+    "cumulative_follow_up_usd": lambda value: words.money_whole(value, "USD"),
+    "purchases_usd": lambda value: words.money_whole(value, "USD"),
+    "local_sme_usd": lambda value: words.money_whole(value, "USD"),
+    "value": lambda value: words.grouped(value, 2),
+    "new_linkages": words.grouped,
+    "reached": words.grouped,
+    "suppliers": words.grouped,
+    "transactions": words.grouped,
+    "conversion": words.percent,
+    "local_share": words.percent,
+    "country": words.country_name,
+    "size_class": _size,
+}
+HIDDEN = {"stage"}  # the stage's code: its label is the next column
+
+
+def _cell(column, value):
+    if value is None or value == "":
+        return None
+    shown = CELLS.get(column)
+    return shown(value) if shown else value
+
+
 @register.inclusion_tag("reporting/_table.html")
 def dashboard_table(name, spec, figures, query):
     title, columns = spec
     return {
         "name": name,
         "title": _(title),  # the titles are marked for translation in selectors.TABLES
-        "columns": [HEADERS.get(column, column) for column in columns],
-        "rows": [[row.get(column) for column in columns] for row in figures[name]],
+        "columns": [HEADERS.get(column, column) for column in columns if column not in HIDDEN],
+        "rows": [
+            [_cell(column, row.get(column)) for column in columns if column not in HIDDEN] for row in figures[name]
+        ],
         "query": query,
     }
