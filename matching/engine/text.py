@@ -5,7 +5,9 @@ boundaries (3–5) catch what words miss: accents and their absence, cognates ac
 ("inoxidable"/"inoxidável") and typos ("mecanisado"). Each part is TF-IDF weighted and L2-normalised, the two are
 concatenated and normalised again, so a dot product is the mean of the word and character cosine similarities.
 
-The index is built once and kept (joblib), not rebuilt per request. Changed suppliers are re-transformed with the
+The index is built once and kept (joblib), not rebuilt per request. Its matrix is stored column-wise (CSC): a query
+has a hundred or so n-grams out of tens of thousands, so it reads only their columns, a few per cent of the stored
+values, rather than every supplier's whole row. Changed suppliers are re-transformed with the
 fitted vocabulary and their rows replaced; once a share of the rows changed since the last fit, ``needs_refit``
 says the vocabulary and document frequencies should be learned again (a nightly job calls ``refit``).
 """
@@ -29,7 +31,6 @@ DEFAULT_REFIT_SHARE = 0.2
 # keeps the build's peak memory bounded when the supplier base grows; every document is still transformed.
 DEFAULT_FIT_SAMPLE = 40_000
 TRANSFORM_CHUNK = 10_000
-SUBSET_SHARE = 0.1  # above this share of the rows, score them all and pick
 
 # Function words of the three languages: frequent enough to add nothing but memory to the word bigrams.
 STOP_WORDS = frozenset(
@@ -127,7 +128,7 @@ class SupplierTextIndex:
         self._word: TfidfVectorizer | None = None
         self._char: TfidfVectorizer | None = None
         self.ids: np.ndarray = np.empty(0, dtype=np.int64)
-        self.matrix: sparse.csr_matrix = sparse.csr_matrix((0, 0), dtype=np.float32)
+        self.matrix: sparse.csc_matrix = sparse.csc_matrix((0, 0), dtype=np.float32)  # suppliers × n-grams
         self.changed_since_fit = 0
         self._sorted_rows: np.ndarray = np.empty(0, dtype=np.int64)
 
@@ -162,7 +163,7 @@ class SupplierTextIndex:
         for vectorizer in (self._word, self._char):
             vectorizer.stop_words_ = None
         self.ids = np.asarray(ids, dtype=np.int64)
-        self.matrix = self._transform(documents)
+        self.matrix = self._transform(documents).tocsc()
         self.changed_since_fit = 0
         self._reindex()
         return self
@@ -198,7 +199,7 @@ class SupplierTextIndex:
         ids = np.asarray(ids, dtype=np.int64)
         rows = self._transform(list(documents))
         keep = ~np.isin(self.ids, ids)
-        self.matrix = sparse.vstack([self.matrix[keep], rows], format="csr", dtype=np.float32)
+        self.matrix = sparse.vstack([self.matrix[keep], rows], format="csc", dtype=np.float32)
         self.ids = np.concatenate([self.ids[keep], ids])
         self.changed_since_fit += len(ids)
         self._reindex()
@@ -232,25 +233,27 @@ class SupplierTextIndex:
 
     def relevance(self, text: str, *, ids: Sequence[int] | np.ndarray | None = None) -> np.ndarray:
         """Cosine similarity of ``text`` to every indexed supplier, or to ``ids`` in that order (0 when unknown)."""
-        query = self.vectorise(text)
+        everyone = self._dot(self.matrix, self.vectorise(text))
         if ids is None:
-            return self._dot(self.matrix, query)
+            return everyone
         rows = self.rows_of(ids)
         known = rows >= 0
         scores = np.zeros(len(rows), dtype=np.float64)
-        if len(rows) > SUBSET_SHARE * len(self.ids):
-            # Most rows wanted: one pass over the whole matrix beats copying the wanted rows out of it.
-            scores[known] = self._dot(self.matrix, query)[rows[known]]
-        elif known.any():
-            scores[known] = self._dot(self.matrix[rows[known]], query)
+        scores[known] = everyone[rows[known]]
         return scores
 
     @staticmethod
-    def _dot(matrix: sparse.csr_matrix, query: sparse.csr_matrix) -> np.ndarray:
-        # A dense query vector makes this one pass over the stored values (csr_matvec), the fastest product here.
-        dense = np.zeros(matrix.shape[1], dtype=np.float32)
-        dense[query.indices] = query.data
-        return np.clip((matrix @ dense).astype(np.float64), 0.0, 1.0)
+    def _dot(matrix: sparse.csc_matrix, query: sparse.csr_matrix) -> np.ndarray:
+        """Each row of ``matrix`` times the one-row ``query``, from the query's own columns alone.
+
+        csc_matvec adds a row's products column after column in ascending order, as csr_matvec does along a row,
+        and the columns the query lacks add only zeros there: the float32 sums are the whole row's, bit for bit.
+        """
+        if not query.nnz:
+            return np.zeros(matrix.shape[0], dtype=np.float64)
+        query = query.sorted_indices()
+        columns = matrix[:, query.indices]
+        return np.clip((columns @ query.data.astype(np.float32)).astype(np.float64), 0.0, 1.0)
 
     # -- persistence ----------------------------------------------------------------------------------------------
 
@@ -275,7 +278,9 @@ class SupplierTextIndex:
             raise ValueError(f"index format {found} is not {FORMAT_VERSION}; rebuild the index")
         index = cls(refit_share=payload["refit_share"], fit_sample=payload["fit_sample"])
         index._word, index._char = payload["word"], payload["char"]
-        index.ids, index.matrix = payload["ids"], payload["matrix"]
+        index.ids = payload["ids"]
+        # An index saved row-wise (before the matrix was stored column-wise) turns column-wise here.
+        index.matrix = sparse.csc_matrix(payload["matrix"], dtype=np.float32)
         index.changed_since_fit = payload["changed_since_fit"]
         index._reindex()
         return index
