@@ -6,7 +6,7 @@ from development.models import Programme
 from taxonomy.models import Industry
 
 from .models import ExchangeRate
-from .selectors import Filters
+from .selectors import Filters, supplier_countries
 
 
 class DashboardFilterForm(forms.Form):
@@ -20,7 +20,9 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("All countries")), *countries]
+        # Only countries that have suppliers: a list of 250 could only filter to nothing, and renders 250 options.
+        present = supplier_countries()
+        self.fields["country"].choices = [("", _("All countries")), *((c, n) for c, n in countries if c in present)]
         divisions = Industry.objects.filter(level=2).order_by("code").values_list("code", "name_en")
         self.fields["sector"].choices = [("", _("All sectors")), *((c, f"{c} · {n}") for c, n in divisions)]
 

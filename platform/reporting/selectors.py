@@ -278,3 +278,8 @@ TABLES = {
 
 def rates() -> QuerySet[ExchangeRate]:
     return ExchangeRate.objects.select_related("created_by").order_by("currency", "-valid_from")
+
+
+def supplier_countries() -> set[str]:
+    """The countries that have suppliers: the only ones worth offering as a filter."""
+    return set(Organisation.objects.filter(kind=Organisation.Kind.SME).values_list("country", flat=True).distinct())

@@ -201,3 +201,17 @@ def test_programmes_are_visible_to_staff_and_to_participants(world, agency_clien
     assert agency_client.get("/api/v1/programmes/").json()["count"] == 1
     assert client_for(owner).get("/api/v1/programmes/").json()["count"] == 1
     assert buyer_client.get("/api/v1/programmes/").json()["count"] == 0
+
+
+@pytest.mark.django_db
+def test_the_country_filter_offers_the_countries_that_have_suppliers():
+    from reporting.forms import DashboardFilterForm
+
+    factories.SmeFactory(country="MX")
+    factories.SmeFactory(country="CR")
+    factories.BuyerFactory(country="US")
+
+    offered = [code for code, _name in DashboardFilterForm().fields["country"].choices]
+
+    assert offered == ["", "CR", "MX"] or offered == ["", "MX", "CR"]
+    assert not DashboardFilterForm({"country": "US"}).is_valid()
