@@ -16,6 +16,9 @@ from .categories import CategoryVocabulary
 from .documents import CategoryCode, SupplierRecord, canonical_unit
 
 ALWAYS = np.iinfo(np.int64).min  # a declared category: known on any day
+# A take of at least this many rows is kept for the next identical one: most runs rank the same eligible suppliers
+# (every published one), and handing back the same store also lets the per-run caches keyed on its arrays hit.
+KEEP_TAKES_FROM = 1_000
 
 
 def _ordinal(day: dt.date) -> int:
@@ -174,8 +177,20 @@ class CandidateMatrix:
     # -- subsets --------------------------------------------------------------------------------------------------
 
     def take(self, rows: Sequence[int] | np.ndarray) -> "CandidateMatrix":
-        """A store of just these rows (e.g. one SME ranking the open requirements for itself)."""
+        """A store of just these rows (e.g. one SME ranking the open requirements for itself).
+
+        The store is never changed in place (``replace`` makes a new one), so the last large take is handed back
+        again, the same object, when the same rows are asked for."""
         rows = np.asarray(rows, dtype=np.int64)
+        kept = getattr(self, "_kept_take", None)
+        if kept is not None and np.array_equal(kept[0], rows):
+            return kept[1]
+        subset = self._take(rows)
+        if len(rows) >= KEEP_TAKES_FROM:
+            self._kept_take = (rows.copy(), subset)
+        return subset
+
+    def _take(self, rows: np.ndarray) -> "CandidateMatrix":
         subset = CandidateMatrix.__new__(CandidateMatrix)
         subset.vocabulary, subset.standards, subset.units = self.vocabulary, self.standards, self.units
         for name in (

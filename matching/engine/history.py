@@ -79,6 +79,7 @@ class TrackRecord:
         )
         self.deals = DealHistory.from_events(events, vocabulary=self.vocabulary)
         self._closeness_cache: dict[tuple, np.ndarray] = {}
+        self._suppliers: SupplierRows | None = None
 
     def __len__(self) -> int:
         return len(self.supplier_id)
@@ -97,8 +98,9 @@ class TrackRecord:
             self._closeness_cache[key] = cached
         return cached
 
-    def evidence_for(self, *, requirement: RequirementRecord, as_of: dt.date) -> tuple[np.ndarray, np.ndarray]:
-        """(supplier ids, evidence) of the events before ``as_of`` that say something about this requirement."""
+    def _evidence(self, *, requirement: RequirementRecord, as_of: dt.date) -> tuple[int, np.ndarray, np.ndarray]:
+        """(cut, useful, weight): of the first ``cut`` events (those before ``as_of``), the ``useful`` ones say
+        something about this requirement, with evidence ``weight`` (one per useful event)."""
         cut = int(np.searchsorted(self.day, as_of.toordinal(), side="left"))  # events are sorted by day
         age_days = (as_of.toordinal() - self.day[:cut]).astype(np.float64)
         decay = np.exp2(-age_days / HALF_LIFE_DAYS)
@@ -106,20 +108,28 @@ class TrackRecord:
         relevance = CATEGORY_SHARE * closeness + BUYER_SHARE * (self.buyer_id[:cut] == requirement.buyer_id)
         weight = self.evidence[:cut] * decay * relevance
         useful = weight > 0
-        return self.supplier_id[:cut][useful], weight[useful]
+        return cut, useful, weight[useful]
+
+    def evidence_for(self, *, requirement: RequirementRecord, as_of: dt.date) -> tuple[np.ndarray, np.ndarray]:
+        """(supplier ids, evidence) of the events before ``as_of`` that say something about this requirement."""
+        cut, useful, weight = self._evidence(requirement=requirement, as_of=as_of)
+        return self.supplier_id[:cut][useful], weight
 
     def feature(self, *, requirement: RequirementRecord, supplier_ids: np.ndarray, as_of: dt.date) -> np.ndarray:
         """Track record in [0, 1) for each supplier id; exactly 0 without relevant history."""
         values = np.zeros(len(supplier_ids), dtype=np.float64)
         if not len(self) or not len(supplier_ids):  # no history, or every candidate was excluded
             return values
-        ids, weight = self.evidence_for(requirement=requirement, as_of=as_of)
-        if not len(ids):
+        cut, useful, weight = self._evidence(requirement=requirement, as_of=as_of)
+        if not len(weight):
             return values
-        rows = rows_in(supplier_ids, ids)
-        known = rows >= 0
-        total = np.bincount(rows[known], weights=weight[known], minlength=len(supplier_ids))
-        return -np.expm1(-total)  # 1 - e^-x, exact near 0 so no history stays exactly 0
+        suppliers = _supplier_rows(self)
+        # Summed per distinct supplier, in event order as a sum per candidate row would be, then put in place.
+        total = np.bincount(suppliers.code[:cut][useful], weights=weight, minlength=len(suppliers.distinct))
+        target = suppliers.of_distinct(supplier_ids)
+        present = np.flatnonzero(target >= 0)
+        values[target[present]] = -np.expm1(-total[present])  # 1 - e^-x, exact near 0: no history stays 0
+        return values
 
     def history_features(
         self, *, requirement: RequirementRecord, supplier_ids: np.ndarray, as_of: dt.date
@@ -178,6 +188,7 @@ HISTORY_FEATURES: tuple[str, ...] = (
     "value_fit",
     "past_deal_text",
 )
+_COLUMN = {name: i for i, name in enumerate(HISTORY_FEATURES)}
 DEAL_STAGES = frozenset({TRANSACTION, AWARD})
 
 
@@ -190,6 +201,46 @@ def rows_in(supplier_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
     sorted_ids = supplier_ids[order]
     where = np.clip(np.searchsorted(sorted_ids, ids), 0, len(order) - 1)
     return np.where(sorted_ids[where] == ids, order[where], -1)
+
+
+class SupplierRows:
+    """The events' distinct suppliers, so a run describes each supplier once instead of sorting every event.
+
+    The distinct supplier ids are sorted once (``distinct``) and each event keeps its place among them (``code``):
+    sums and counts per supplier are bincounts over the codes, and ``of_distinct`` puts them in place among a run's
+    candidates (a search of the candidates among the suppliers that ever dealt, far fewer than the events). Its
+    answer for the last candidate array is kept, since a run (or a whole evaluation) asks again and again about the
+    same one.
+    """
+
+    def __init__(self, supplier_id: np.ndarray):
+        self.distinct, code = np.unique(np.asarray(supplier_id, dtype=np.int64), return_inverse=True)
+        self.code = code.reshape(-1)
+        self._last: tuple[np.ndarray, np.ndarray] | None = None
+
+    def of_distinct(self, supplier_ids: np.ndarray) -> np.ndarray:
+        """The position in ``supplier_ids`` of each distinct supplier, -1 where absent (the first if listed twice)."""
+        last = self._last
+        if last is not None and last[0] is supplier_ids:
+            return last[1]
+        wanted = np.asarray(supplier_ids, dtype=np.int64)
+        rows = np.full(len(self.distinct), -1, dtype=np.int64)
+        if len(self.distinct) and len(wanted):
+            where = np.minimum(np.searchsorted(self.distinct, wanted), len(self.distinct) - 1)
+            found = np.flatnonzero(self.distinct[where] == wanted)
+            if len(found) and np.bincount(where[found]).max() > 1:
+                rows = rows_in(wanted, self.distinct)  # a supplier listed twice: its first place, as rows_in says
+            else:
+                rows[where[found]] = found
+        self._last = (supplier_ids, rows)
+        return rows
+
+
+def _supplier_rows(events: "TrackRecord | DealHistory") -> SupplierRows:
+    """The events' SupplierRows, made on first use (the arrays are filled after construction)."""
+    if getattr(events, "_suppliers", None) is None:
+        events._suppliers = SupplierRows(events.supplier_id)
+    return events._suppliers
 
 
 def squash_count(counts: np.ndarray) -> np.ndarray:
@@ -220,6 +271,7 @@ class DealHistory:
         self.log_value = np.empty(0, dtype=np.float64)  # NaN without a value
         self.texts: sparse.csc_matrix = sparse.csc_matrix((0, 0), dtype=np.float32)
         self._vectorizer: TfidfVectorizer | None = None
+        self._suppliers: SupplierRows | None = None
 
     @classmethod
     def from_events(cls, events: list[HistoryEvent], *, vocabulary: CategoryVocabulary) -> "DealHistory":
@@ -246,16 +298,6 @@ class DealHistory:
 
     def __len__(self) -> int:
         return len(self.supplier_id)
-
-    def _rows_for(self, supplier_ids: np.ndarray) -> np.ndarray:
-        """Each deal's row among ``supplier_ids``; the last answer is kept, since a run (or a whole evaluation)
-        asks again and again about the same candidate array."""
-        cached = getattr(self, "_rows_cache", None)
-        if cached is not None and cached[0] is supplier_ids:
-            return cached[1]
-        rows = rows_in(supplier_ids, self.supplier_id)
-        self._rows_cache = (supplier_ids, rows)
-        return rows
 
     def before(self, as_of: dt.date) -> int:
         """How many deals happened strictly before ``as_of`` (they are the first ones)."""
@@ -284,56 +326,74 @@ class DealHistory:
     def features(
         self, *, requirement: RequirementRecord, supplier_ids: np.ndarray, as_of: dt.date, closeness: np.ndarray
     ) -> np.ndarray:
+        """A (suppliers × HISTORY_FEATURES) matrix: each distinct supplier of the deals is described once (a few
+        thousand rows, not one per candidate) and its row copied to its place among ``supplier_ids``."""
         n = len(supplier_ids)
         out = np.zeros((n, len(HISTORY_FEATURES)), dtype=np.float64, order="F")
-        column = {name: i for i, name in enumerate(HISTORY_FEATURES)}
-        out[:, column["value_fit"]] = NEUTRAL_VALUE_FIT
+        out[:, _COLUMN["value_fit"]] = NEUTRAL_VALUE_FIT
         cut = self.before(as_of)
         if not n or not cut:
             return out
-        rows = self._rows_for(supplier_ids)[:cut]
-        known = rows >= 0
+        suppliers = _supplier_rows(self)
+        target = suppliers.of_distinct(supplier_ids)
+        present = np.flatnonzero(target >= 0)
+        if len(present):
+            described = self._per_supplier(requirement=requirement, as_of=as_of, closeness=closeness, cut=cut)
+            out[target[present]] = described[present]
+        return out
+
+    def _per_supplier(
+        self, *, requirement: RequirementRecord, as_of: dt.date, closeness: np.ndarray, cut: int
+    ) -> np.ndarray:
+        """The history features of each distinct supplier of the deals (``SupplierRows.distinct``), in [0, 1]."""
+        suppliers = _supplier_rows(self)
+        width = len(suppliers.distinct)
+        code = suppliers.code[:cut]
+        column = _COLUMN
+        out = np.zeros((width, len(HISTORY_FEATURES)), dtype=np.float64, order="F")
+        out[:, column["value_fit"]] = NEUTRAL_VALUE_FIT
         close = closeness[self.category[:cut]]
         same_buyer = self.buyer_id[:cut] == requirement.buyer_id
         in_code, in_group, in_division = close >= NESTED, close >= SAME_GROUP, close >= SAME_DIVISION
 
-        def count(mask: np.ndarray) -> np.ndarray:
-            mask = mask & known
-            return np.bincount(rows[mask], minlength=n).astype(np.float64)
-
-        out[:, column["buyer_same_code"]] = squash_count(count(same_buyer & in_code))
-        out[:, column["buyer_same_group"]] = squash_count(count(same_buyer & in_group))
-        out[:, column["buyer_same_division"]] = squash_count(count(same_buyer & in_division))
-        out[:, column["buyer_any_category"]] = squash_count(count(same_buyer))
-        category_deals = count(in_code)
+        # The three closeness thresholds nest (in the code ⊂ in the group ⊂ in the division), so a deal's level is
+        # how many it meets, and one count per supplier × (this buyer or not) × level gives all seven counts.
+        level = in_code.astype(np.int64) + in_group + in_division
+        cells = np.bincount(code * 8 + same_buyer * 4 + level, minlength=width * 8).reshape(width, 2, 4)
+        at_least = np.cumsum(cells[:, :, ::-1], axis=2)[:, :, ::-1].astype(np.float64)  # [:, buyer, L]: level ≥ L
+        with_buyer, anyone = at_least[:, 1], at_least[:, 0] + at_least[:, 1]
+        out[:, column["buyer_same_code"]] = squash_count(with_buyer[:, 3])
+        out[:, column["buyer_same_group"]] = squash_count(with_buyer[:, 2])
+        out[:, column["buyer_same_division"]] = squash_count(with_buyer[:, 1])
+        out[:, column["buyer_any_category"]] = squash_count(with_buyer[:, 0])
+        category_deals = anyone[:, 3]
         out[:, column["category_deals"]] = squash_count(category_deals)
         out[:, column["category_share"]] = category_deals / max(1, int(in_code.sum()))
-        out[:, column["group_deals"]] = squash_count(count(in_group))
-        out[:, column["supplier_deals"]] = squash_count(count(np.ones(cut, dtype=bool)))
+        out[:, column["group_deals"]] = squash_count(anyone[:, 2])
+        out[:, column["supplier_deals"]] = squash_count(anyone[:, 0])
 
         day = self.day[:cut]
         as_of_day = as_of.toordinal()
         for name, mask in (("buyer_recency", same_buyer), ("category_recency", in_group)):
-            mask = mask & known
-            last = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
-            last[rows[mask]] = day[mask]  # days ascend, so the last write for a row is its latest deal
+            last = np.full(width, np.iinfo(np.int64).min, dtype=np.int64)
+            last[code[mask]] = day[mask]  # days ascend, so the last write for a supplier is its latest deal
             seen = last > np.iinfo(np.int64).min
             out[seen, column[name]] = np.exp(-(as_of_day - last[seen]) / RECENCY_SCALE_DAYS)
 
         if requirement.estimated_value and requirement.estimated_value > 0:
-            valued = known & ~np.isnan(self.log_value[:cut])
-            totals = np.bincount(rows[valued], weights=self.log_value[:cut][valued], minlength=n)
-            numbers = np.bincount(rows[valued], minlength=n)
+            valued = ~np.isnan(self.log_value[:cut])
+            totals = np.bincount(code[valued], weights=self.log_value[:cut][valued], minlength=width)
+            numbers = np.bincount(code[valued], minlength=width)
             has = numbers > 0
             typical = totals[has] / numbers[has]  # the geometric mean of its past deal values
             distance = np.abs(typical - math.log(requirement.estimated_value))
             out[has, column["value_fit"]] = 1.0 - np.minimum(1.0, distance / VALUE_SCALE)
 
         similarity = self.text_similarity(requirement.text(), cut)
-        useful = known & (similarity > 0)
+        useful = similarity > 0
         if useful.any():
-            best = np.zeros(n, dtype=np.float64)
-            np.maximum.at(best, rows[useful], similarity[useful])
+            best = np.zeros(width, dtype=np.float64)
+            np.maximum.at(best, code[useful], similarity[useful])
             out[:, column["past_deal_text"]] = np.minimum(1.0, best / PAST_TEXT_SATURATION)
         return np.clip(out, 0.0, 1.0, out=out)
 
