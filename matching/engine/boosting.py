@@ -52,6 +52,8 @@ def _booster(model_text: str):
 class BoostedScorer:
     component_names = (*FEATURES, BASELINE)
     kind = KIND
+    # Each row's score is its trees' outputs summed on their own: rows scored together get what they get alone.
+    scores_rows_alone = True
 
     def __init__(
         self,

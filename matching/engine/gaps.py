@@ -7,6 +7,7 @@ current scorer computes it (for the default scorer, weight × how far the featur
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -74,68 +75,110 @@ def find_gaps(
     today: dt.date,
 ) -> list[Gap]:
     """Gaps of the candidate in ``row`` (its feature row is ``features``), largest gain first."""
+    features = np.asarray(features, dtype=np.float64).reshape(1, -1)
+    return find_gaps_of_rows(
+        requirement=requirement, candidates=candidates, rows=[row], features=features, scorer=scorer, today=today
+    )[0]
+
+
+def find_gaps_of_rows(
+    *,
+    requirement: RequirementRecord,
+    candidates: CandidateMatrix,
+    rows: Sequence[int] | np.ndarray,
+    features: np.ndarray,
+    scorer: Scorer,
+    today: dt.date,
+) -> list[list[Gap]]:
+    """``find_gaps`` of each candidate in ``rows`` (``features[i]`` is the feature row of ``rows[i]``).
+
+    Their capacities and distances are read in one pass over just these rows, and a scorer that scores each row on
+    its own (``scores_rows_alone``, a tree model) prices every candidate's gaps in one call; any other prices each
+    candidate's in a call of its own, as a BLAS product's last bits may depend on the rows it is given with.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    features = np.asarray(features, dtype=np.float64).reshape(len(rows), -1)
+    if not len(rows):
+        return []
     day = requirement.reference_day(today)
-    pending: list[tuple[str, dict, int]] = []  # (code, params, the improved row that prices it)
-    improved: list[np.ndarray] = []
-
-    def improvement(feature: str, target: float = 1.0) -> int:
-        # Priced all at once below: one scorer call per candidate, not one per gap (a tree model's call is costly).
-        improved.append(improved_row(features, feature=feature, target=target))
-        return len(improved) - 1
-
-    # Certificates: each missing one, with the coverage it alone would add.
+    shown = candidates.take(rows)
+    needed = monthly_quantity(requirement)
+    capacities = stated_capacity(requirement, shown) if needed is not None else None
+    distances = distances_km(requirement, shown)
     weights = certification_weights(requirement)
     total = math.fsum(w for _s, w in weights)
-    span = candidates.certificates.slice(row)
-    coverage = features[COLUMN["certification_coverage"]]
-    for standard, weight in weights:
-        code = candidates.standard_id(standard)
-        mine = candidates.cert_standard[span] == code
-        active = mine & candidates.cert_active[span]
-        issued, expires = candidates.cert_issued[span][active], candidates.cert_expires[span][active]
-        if np.any((issued <= day.toordinal()) & (day.toordinal() <= expires)):
-            continue
-        add = improvement("certification_coverage", coverage + weight / total)
-        lapsing = expires[expires < day.toordinal()]
-        if len(lapsing):
-            params = {
-                "standard": standard,
-                "expires_on": dt.date.fromordinal(int(lapsing.max())).isoformat(),
-                "needed_by": day.isoformat(),
-            }
-            pending.append((CERTIFICATION_EXPIRES, params, add))
-        else:
-            kind = MISSING_MANDATORY_CERTIFICATION if weight == 1.0 else MISSING_PREFERRED_CERTIFICATION
-            pending.append((kind, {"standard": standard}, add))
+    standards = [(standard, weight, candidates.standard_id(standard)) for standard, weight in weights]
 
-    if requirement.categories and features[COLUMN["category_closeness"]] < SAME:
-        categories = ", ".join(code for _scheme, code in requirement.categories)
-        pending.append((NO_CAPABILITY_IN_CATEGORY, {"categories": categories}, improvement("category_closeness")))
+    found: list[list[tuple[str, dict, int]]] = []  # per candidate: (code, params, which improved row prices it)
+    batches: list[np.ndarray] = []  # per candidate: its feature row, then its improved rows
+    for position, row in enumerate(rows.tolist()):
+        mine = features[position]
+        pending: list[tuple[str, dict, int]] = []
+        improved: list[np.ndarray] = []
 
-    needed = monthly_quantity(requirement)
-    if needed is not None:
-        one = candidates.take([row])
-        capacity = float(stated_capacity(requirement, one)[0])
-        unit = requirement.unit or "units"
-        if math.isnan(capacity):
-            pending.append((CAPACITY_NOT_STATED, {"unit": unit}, improvement("capacity_fit")))
-        elif capacity < needed:
-            params = {"capacity": capacity, "needed": needed, "unit": unit, "share": capacity / needed}
-            pending.append((CAPACITY_BELOW_QUANTITY, params, improvement("capacity_fit")))
+        def improvement(feature: str, target: float = 1.0, *, mine=mine, improved=improved) -> int:
+            improved.append(improved_row(mine, feature=feature, target=target))
+            return len(improved) - 1
 
-    readiness = candidates.readiness[row]
-    if math.isnan(readiness):
-        pending.append((NO_READINESS_DIAGNOSTIC, {}, improvement("readiness")))
-    elif readiness < LOW_READINESS_BELOW:
-        pending.append((LOW_READINESS, {"score": float(readiness)}, improvement("readiness")))
+        # Certificates: each missing one, with the coverage it alone would add.
+        span = candidates.certificates.slice(row)
+        coverage = mine[COLUMN["certification_coverage"]]
+        for standard, weight, code in standards:
+            held = candidates.cert_standard[span] == code
+            active = held & candidates.cert_active[span]
+            issued, expires = candidates.cert_issued[span][active], candidates.cert_expires[span][active]
+            if np.any((issued <= day.toordinal()) & (day.toordinal() <= expires)):
+                continue
+            add = improvement("certification_coverage", coverage + weight / total)
+            lapsing = expires[expires < day.toordinal()]
+            if len(lapsing):
+                params = {
+                    "standard": standard,
+                    "expires_on": dt.date.fromordinal(int(lapsing.max())).isoformat(),
+                    "needed_by": day.isoformat(),
+                }
+                pending.append((CERTIFICATION_EXPIRES, params, add))
+            else:
+                kind = MISSING_MANDATORY_CERTIFICATION if weight == 1.0 else MISSING_PREFERRED_CERTIFICATION
+                pending.append((kind, {"standard": standard}, add))
 
-    distance = float(distances_km(requirement, candidates.take([row]))[0])
-    if not math.isnan(distance) and distance > FAR_BEYOND_KM:
-        pending.append((FAR_FROM_DELIVERY, {"distance_km": round(distance)}, improvement("proximity")))
+        if requirement.categories and mine[COLUMN["category_closeness"]] < SAME:
+            categories = ", ".join(code for _scheme, code in requirement.categories)
+            pending.append((NO_CAPABILITY_IN_CATEGORY, {"categories": categories}, improvement("category_closeness")))
 
-    priced = []
-    if pending:
-        scores = scorer.scores(np.vstack([np.asarray(features, dtype=np.float64).reshape(1, -1), *improved]))
-        priced = [Gap(code, params, max(0.0, float(scores[1 + which] - scores[0]))) for code, params, which in pending]
-    kept = [gap for gap in priced if gap.gain > MIN_GAIN or gap.code == MISSING_MANDATORY_CERTIFICATION]
-    return sorted(kept, key=lambda gap: gap.gain, reverse=True)
+        if capacities is not None:
+            capacity = float(capacities[position])
+            unit = requirement.unit or "units"
+            if math.isnan(capacity):
+                pending.append((CAPACITY_NOT_STATED, {"unit": unit}, improvement("capacity_fit")))
+            elif capacity < needed:
+                params = {"capacity": capacity, "needed": needed, "unit": unit, "share": capacity / needed}
+                pending.append((CAPACITY_BELOW_QUANTITY, params, improvement("capacity_fit")))
+
+        readiness = candidates.readiness[row]
+        if math.isnan(readiness):
+            pending.append((NO_READINESS_DIAGNOSTIC, {}, improvement("readiness")))
+        elif readiness < LOW_READINESS_BELOW:
+            pending.append((LOW_READINESS, {"score": float(readiness)}, improvement("readiness")))
+
+        distance = float(distances[position])
+        if not math.isnan(distance) and distance > FAR_BEYOND_KM:
+            pending.append((FAR_FROM_DELIVERY, {"distance_km": round(distance)}, improvement("proximity")))
+
+        found.append(pending)
+        batches.append(np.vstack([mine.reshape(1, -1), *improved]) if pending else features[:0])
+
+    if getattr(scorer, "scores_rows_alone", False):
+        together = np.vstack(batches)
+        priced_together = scorer.scores(together) if len(together) else np.empty(0)
+        ends = np.cumsum([len(batch) for batch in batches])
+        scores = np.split(priced_together, ends[:-1])
+    else:
+        scores = [scorer.scores(batch) if len(batch) else np.empty(0) for batch in batches]
+
+    result = []
+    for pending, priced in zip(found, scores, strict=True):
+        gaps = [Gap(code, params, max(0.0, float(priced[1 + which] - priced[0]))) for code, params, which in pending]
+        kept = [gap for gap in gaps if gap.gain > MIN_GAIN or gap.code == MISSING_MANDATORY_CERTIFICATION]
+        result.append(sorted(kept, key=lambda gap: gap.gain, reverse=True))
+    return result

@@ -11,7 +11,7 @@ from .candidates import CandidateMatrix
 from .constraints import apply_constraints
 from .documents import RequirementRecord
 from .features import COLUMN, FEATURES, feature_matrix
-from .gaps import Gap, find_gaps
+from .gaps import Gap, find_gaps_of_rows
 from .history import TrackRecord
 from .scoring import DefaultScorer, Scorer
 from .text import SupplierTextIndex
@@ -162,26 +162,24 @@ def rank(
     watch.lap("ordering")
 
     names = scorer.component_names
+    gaps_by_position: list[list[Gap]] = [[] for _ in range(len(ordered))]
     if explain and len(ordered):
         shown_scores, contributions = scorer.score(features[ordered])
+        gaps_by_position = find_gaps_of_rows(
+            requirement=requirement,
+            candidates=eligible,
+            rows=ordered,
+            features=features[ordered],
+            scorer=scorer,
+            today=today,
+        )
     else:
         shown_scores, contributions = scores[ordered], None
     matches = []
     for position, row in enumerate(ordered.tolist(), start=1):
-        gaps = ()
         components = {}
         if contributions is not None:
             components = dict(zip(names, contributions[position - 1].tolist(), strict=True))
-            gaps = tuple(
-                find_gaps(
-                    requirement=requirement,
-                    candidates=eligible,
-                    row=row,
-                    features=features[row],
-                    scorer=scorer,
-                    today=today,
-                )
-            )
         matches.append(
             RankedMatch(
                 supplier_id=int(eligible.supplier_ids[row]),
@@ -189,7 +187,7 @@ def rank(
                 score=float(shown_scores[position - 1]),
                 components=components,
                 features=dict(zip(FEATURES, features[row].tolist(), strict=True)),
-                gaps=gaps,
+                gaps=tuple(gaps_by_position[position - 1]),
                 newcomer=bool(newcomer[row]),
             )
         )

@@ -13,9 +13,12 @@ import numpy as np
 import pytest
 from scipy import sparse
 
+from matching.engine.boosting import BoostedScorer
 from matching.engine.candidates import KEEP_TAKES_FROM, CandidateMatrix
 from matching.engine.categories import NESTED, SAME_DIVISION, SAME_GROUP
 from matching.engine.documents import AWARD, CPV, TRANSACTION, HistoryEvent, RequirementRecord
+from matching.engine.features import FEATURES, feature_matrix
+from matching.engine.gaps import find_gaps, find_gaps_of_rows
 from matching.engine.history import (
     BUYER_SHARE,
     CATEGORY_SHARE,
@@ -29,7 +32,9 @@ from matching.engine.history import (
     rows_in,
     squash_count,
 )
-from matching.engine.synthetic import TODAY, generate_suppliers
+from matching.engine.ranker import rank
+from matching.engine.scoring import DefaultScorer
+from matching.engine.synthetic import TODAY, generate_requirements, generate_suppliers
 from matching.engine.text import SupplierTextIndex
 
 WORDS = (
@@ -235,7 +240,7 @@ def test_history_features_per_supplier_equal_the_per_deal_computation(random_his
             assert np.array_equal(again, slow)  # the kept answer for the same candidate array
 
 
-# -- candidate subsets -----------------------------------------------------------------------------------
+# -- candidate subsets and gaps -----------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -256,3 +261,41 @@ def test_a_large_take_is_kept_and_handed_back_for_the_same_rows(world):
     small = candidates.take([3, 1])
     assert candidates.take([3, 1]) is not small  # small takes are cheap: not kept
     assert small.supplier_ids.tolist() == candidates.supplier_ids[[3, 1]].tolist()
+
+
+def boosted_scorer():
+    rng = np.random.default_rng(3)
+    features = rng.random((600, len(FEATURES)))
+    labels = (features[:, 0] + features[:, 1] + rng.normal(0, 0.3, 600) > 1.0).astype(int)
+    return BoostedScorer.train(features=features, labels=labels, trained_at=dt.datetime(2026, 1, 1), rounds=20)
+
+
+@pytest.mark.parametrize("scorer", [DefaultScorer(), boosted_scorer()], ids=["default", "boosted"])
+def test_gaps_of_many_rows_equal_each_row_priced_alone(world, scorer):
+    candidates, index = world
+    for need in generate_requirements(count=8, seed=6):
+        cosine = index.relevance(need.text(), ids=candidates.supplier_ids)
+        features = feature_matrix(
+            requirement=need, candidates=candidates, text_cosine=cosine, history=None, today=TODAY
+        )
+        rows = np.random.default_rng(need.requirement_id).choice(candidates.size, size=40, replace=False)
+        together = find_gaps_of_rows(
+            requirement=need, candidates=candidates, rows=rows, features=features[rows], scorer=scorer, today=TODAY
+        )
+        alone = [
+            find_gaps(
+                requirement=need, candidates=candidates, row=row, features=features[row], scorer=scorer, today=TODAY
+            )
+            for row in rows.tolist()
+        ]
+        assert together == alone
+        assert any(together)
+
+
+def test_a_run_is_the_same_whether_its_eligible_store_is_kept_or_fresh(world):
+    candidates, index = world
+    need = generate_requirements(count=1, seed=8)[0]
+    options = {"candidates": candidates, "index": index, "history": None, "scorer": DefaultScorer(), "today": TODAY}
+    first = rank(requirement=need, top_k=20, **options)
+    second = rank(requirement=need, top_k=20, **options)  # the eligible store handed back from the first run
+    assert first.matches == second.matches
