@@ -1,6 +1,8 @@
 """Reads about linkages: who is which party, what each user may see, and the history the matching engine reads."""
 
-from django.db.models import BooleanField, Count, Exists, Max, OuterRef, Q, QuerySet, Value
+from decimal import Decimal
+
+from django.db.models import BooleanField, Count, Exists, Max, OuterRef, Q, QuerySet, Sum, Value
 
 from accounts.models import Membership
 from accounts.permissions import is_agency_staff
@@ -70,22 +72,58 @@ def filter_linkages(queryset: QuerySet[Linkage], *, stage: str = "", source: str
     return queryset
 
 
-def pipeline_columns(*, stages, source: str = "", text: str = "", per_column: int) -> list[dict]:
-    """One column per stage: how many linkages are there and the most recently active of them (agency staff's board:
-    they see every requirement)."""
+def pipeline_columns(
+    *, stages, source: str = "", text: str = "", per_column: int, pages: dict[str, int] | None = None
+) -> list[dict]:
+    """One column per stage (agency staff's board: they see every requirement): how many linkages are there, what
+    they are worth, and one page of cards, the most recently active first. ``pages`` (stage → page number) pages a
+    column on; every other column shows its first page.
+
+    Worth, per currency: ``transacted``, the transactions recorded on the stage's linkages, and ``estimated``, the
+    estimated annual value of the requirements they came from, each requirement counted once per stage."""
+    pages = pages or {}
     every = Linkage.objects.annotate(requirement_visible=Value(True, output_field=BooleanField()))
     base = filter_linkages(every, source=source, text=text)
-    counts = dict(base.values_list("stage").annotate(n=Count("pk")).values_list("stage", "n"))
+    counts = dict(base.order_by().values_list("stage").annotate(n=Count("pk")).values_list("stage", "n"))
+    transacted: dict[str, dict[str, Decimal]] = {}
+    for stage, currency, total in (
+        Transaction.objects.filter(linkage__in=base.values("pk"))
+        .order_by()
+        .values_list("linkage__stage", "currency")
+        .annotate(total=Sum("value"))
+    ):
+        transacted.setdefault(stage, {})[currency] = total
+    estimated: dict[str, dict[str, Decimal]] = {}
+    for stage, _requirement, value, currency in (
+        base.filter(requirement__estimated_annual_value__isnull=False)
+        .order_by()
+        .values_list("stage", "requirement_id", "requirement__estimated_annual_value", "requirement__currency")
+        .distinct()
+    ):
+        by_currency = estimated.setdefault(stage, {})
+        by_currency[currency] = by_currency.get(currency, Decimal(0)) + value
     cards = base.select_related("buyer", "supplier__organisation", "requirement").order_by("-last_activity_at", "-pk")
-    return [
-        {
-            "stage": stage,
-            "label": Stage(stage).label,
-            "count": counts.get(stage, 0),
-            "cards": list(cards.filter(stage=stage)[:per_column]),
-        }
-        for stage in stages
-    ]
+    columns = []
+    for stage in stages:
+        count = counts.get(stage, 0)
+        last_page = max(1, -(-count // per_column))
+        page = min(max(1, pages.get(stage, 1)), last_page)
+        offset = (page - 1) * per_column
+        columns.append(
+            {
+                "stage": stage,
+                "label": Stage(stage).label,
+                "count": count,
+                "transacted": sorted(transacted.get(stage, {}).items()),
+                "estimated": sorted(estimated.get(stage, {}).items()),
+                "cards": list(cards.filter(stage=stage)[offset : offset + per_column]) if count else [],
+                "page": page,
+                "pages": last_page,
+                "first": offset + 1,
+                "last": min(offset + per_column, count),
+            }
+        )
+    return columns
 
 
 def stage_history() -> QuerySet[LinkageStageChange]:

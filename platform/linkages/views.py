@@ -6,18 +6,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.forms import add_service_errors
 from accounts.permissions import is_agency_staff
 from accounts.redirects import redirect_within_site
+from core.limits import parse_id
 
 from . import selectors, services
 from .forms import LinkageFilterForm, MoveForm, TransactionForm
-from .models import PROGRESS, Party, Stage
+from .models import PROGRESS, Stage
 
-BOARD_CARDS_PER_COLUMN = 30  # the most recently active; the list page has them all
+BOARD_CARDS_PER_COLUMN = 10  # a page of the most recently active; "more" pages the column on
+BOARD_STAGES = [*PROGRESS, Stage.DECLINED, Stage.DORMANT]
 
 
 @login_required
@@ -48,10 +51,12 @@ def linkage_detail(request, pk):
     linkage = _linkage_or_404(request, pk)
     moves = services.allowed_moves(user=request.user, linkage=linkage)
     may_record = bool(selectors.parties_of(user=request.user, linkage=linkage) & {"buyer", "agency"})
+    back = request.GET.get("next", "")  # the board's card links here; a move goes back there
     return render(
         request,
         "linkages/detail.html",
         {
+            "next": back if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) else "",
             "linkage": linkage,
             "changes": linkage.stage_changes.select_related("changed_by"),
             "transactions": linkage.transactions.all(),
@@ -111,19 +116,32 @@ def linkage_transaction(request, pk):
 
 @login_required
 def pipeline_board(request):
-    """Agency staff's board: one column per stage, each card with the moves the user may make."""
+    """Agency staff's board: one column per stage with its count, its worth and a page of cards. A card opens the
+    linkage, where its moves are (no move forms on the board: it stays short); ``?stage=X&page=N`` pages a column."""
     if not is_agency_staff(request.user):
         raise PermissionDenied(_("The pipeline board is for agency staff."))
     form = LinkageFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
+    paged = data.get("stage", "")
+    page = parse_id(request.GET.get("page")) or 1
     columns = selectors.pipeline_columns(
-        stages=[*PROGRESS, Stage.DECLINED, Stage.DORMANT],
+        stages=BOARD_STAGES,
         source=data.get("source", ""),
         text=data.get("q", ""),
         per_column=BOARD_CARDS_PER_COLUMN,
+        pages={paged: page} if paged else {},
     )
-    agency = {Party.AGENCY}  # only agency staff reach the board: their moves are the agency's
-    for column in columns:
-        for card in column["cards"]:
-            card.moves = [(s, Stage(s).label) for s in services.moves_for(parties=agency, stage=card.stage)]
-    return render(request, "linkages/board.html", {"form": form, "columns": columns})
+    filters = request.GET.copy()
+    for name in ("stage", "page"):
+        filters.pop(name, None)
+    return render(
+        request,
+        "linkages/board.html",
+        {
+            "form": form,
+            "columns": columns,
+            "filters": filters.urlencode(),
+            "here": request.get_full_path(),
+            "total": sum(column["count"] for column in columns),
+        },
+    )

@@ -62,7 +62,8 @@ def test_agency_moves_a_card_on_the_board(page, login, titanium):
     page.goto("/linkages/board/")
     card = page.locator(f"article.linkage-card[data-linkage='{linkage.pk}']")
     expect(page.locator("section.column[data-stage=contacted]").locator(card)).to_be_visible()
-    card.locator("button[data-stage=dormant]").click()
+    card.locator("a").click()  # the move is on the linkage's page, which sends the user back to the board
+    page.click("#moves button[data-stage=dormant]")
     expect(page).to_have_url(re.compile(r"/linkages/board/"))
     expect(page.locator("section.column[data-stage=dormant] article.linkage-card")).to_have_count(1)
     assert Linkage.objects.get(pk=linkage.pk).stage == Stage.DORMANT
