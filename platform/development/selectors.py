@@ -1,18 +1,176 @@
-from django.db.models import QuerySet
+"""Reads about supplier development: who sees what, each party's role in an intervention, progress and figures."""
+
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
 
 from accounts.models import Membership
 from accounts.permissions import is_agency_staff
 
-from .models import Programme
+from .models import (
+    KPI_UNITS,
+    LOWER_IS_BETTER,
+    Attendance,
+    Consultant,
+    Intervention,
+    Kpi,
+    OutcomeMeasure,
+    Party,
+    Programme,
+    TrainingSession,
+)
 
 
 def programmes_visible_to(*, user) -> QuerySet[Programme]:
-    """Agency staff see every programme; buyers and suppliers the programmes they take part in."""
+    """Agency staff see every programme; consultants the programmes they work in; buyers and suppliers those they
+    take part in."""
     if not user.is_authenticated:
         return Programme.objects.none()
     if is_agency_staff(user):
         return Programme.objects.all()
     own = Membership.objects.filter(user=user).values("organisation_id")
-    return (
-        Programme.objects.filter(anchor_buyers__in=own) | Programme.objects.filter(suppliers__organisation_id__in=own)
+    ids = (
+        Programme.objects.filter(
+            Q(anchor_buyers__in=own)
+            | Q(interventions__supplier__organisation_id__in=own)
+            | Q(suppliers__organisation_id__in=own)
+            | Q(interventions__consultant__user=user)
+        )
+        .values("pk")
+        .distinct()
+    )
+    return Programme.objects.filter(pk__in=ids)
+
+
+def interventions_visible_to(*, user) -> QuerySet[Intervention]:
+    """Agency staff see all; a consultant its own; the anchor buyer its suppliers'; an SME its own."""
+    if not user.is_authenticated:
+        return Intervention.objects.none()
+    base = Intervention.objects.select_related("programme", "supplier__organisation", "anchor_buyer", "consultant")
+    if is_agency_staff(user):
+        return base
+    own = Membership.objects.filter(user=user).values("organisation_id")
+    return base.filter(
+        Q(consultant__user=user) | Q(anchor_buyer_id__in=own) | Q(supplier__organisation_id__in=own)
     ).distinct()
+
+
+def parties_of(*, user, intervention: Intervention) -> set[str]:
+    """The roles ``user`` holds in ``intervention`` (viewers of an organisation hold none: they only read)."""
+    if not user.is_authenticated:
+        return set()
+    parties = set()
+    if is_agency_staff(user):
+        parties.add(Party.AGENCY)
+    if intervention.consultant_id and intervention.consultant.user_id == user.pk:
+        parties.add(Party.CONSULTANT)
+    acting = Membership.objects.filter(user=user, role__in=[Membership.Role.OWNER, Membership.Role.MEMBER])
+    organisations = set(acting.values_list("organisation_id", flat=True))
+    if intervention.anchor_buyer_id in organisations:
+        parties.add(Party.BUYER)
+    if intervention.supplier.organisation_id in organisations:
+        parties.add(Party.SUPPLIER)
+    return parties
+
+
+def consults_in(*, user, programme: Programme) -> bool:
+    return user.is_authenticated and Intervention.objects.filter(programme=programme, consultant__user=user).exists()
+
+
+def consultants_of(*, agency_id: int) -> QuerySet[Consultant]:
+    return Consultant.objects.filter(agency_id=agency_id, active=True)
+
+
+def _good_change(kpi: str, baseline: Decimal, latest: Decimal) -> Decimal | None:
+    """The change from baseline to latest in per cent of the baseline, positive when it is an improvement."""
+    if baseline == 0:
+        return None
+    change = (latest - baseline) / abs(baseline) * 100
+    return -change if kpi in LOWER_IS_BETTER else change
+
+
+def kpi_progress(*, intervention: Intervention) -> list[dict]:
+    """Per KPI measured: the baseline, the latest follow-up and the improvement in per cent (in the good direction)."""
+    measures = OutcomeMeasure.objects.filter(
+        programme_id=intervention.programme_id, supplier_id=intervention.supplier_id
+    )
+    rows = {}
+    for measure in measures.order_by("kpi", "measured_on", "pk"):
+        row = rows.setdefault(
+            measure.kpi,
+            {
+                "kpi": measure.kpi,
+                "label": Kpi(measure.kpi).label,
+                "unit": KPI_UNITS[measure.kpi],
+                "baseline": None,
+                "latest": None,
+            },
+        )
+        if measure.kind == OutcomeMeasure.Kind.BASELINE:
+            row["baseline"] = measure
+        else:
+            row["latest"] = measure
+    for row in rows.values():
+        row["improvement"] = (
+            _good_change(row["kpi"], row["baseline"].value, row["latest"].value)
+            if row["baseline"] is not None and row["latest"] is not None
+            else None
+        )
+    return list(rows.values())
+
+
+def threshold_progress(*, intervention: Intervention) -> list[dict]:
+    """Per KPI the programme certifies on: the threshold, the improvement measured and whether it is met."""
+    measured = {row["kpi"]: row for row in kpi_progress(intervention=intervention)}
+    rows = []
+    for kpi, threshold in sorted(intervention.programme.certificate_thresholds.items()):
+        improvement = measured.get(kpi, {}).get("improvement")
+        rows.append(
+            {
+                "kpi": kpi,
+                "label": Kpi(kpi).label,
+                "threshold": Decimal(str(threshold)),
+                "improvement": improvement,
+                "met": improvement is not None and improvement >= Decimal(str(threshold)),
+            }
+        )
+    return rows
+
+
+def training_figures(*, programme: Programme) -> dict:
+    """Sessions, hours of training, participants and women trained."""
+    sessions = TrainingSession.objects.filter(programme=programme)
+    attendance = Attendance.objects.filter(session__programme=programme).aggregate(
+        participants=Sum("participants"), women=Sum("women"), suppliers=Count("intervention", distinct=True)
+    )
+    return {
+        "sessions": sessions.count(),
+        "hours": sessions.aggregate(total=Sum("hours"))["total"] or Decimal("0"),
+        "participants": attendance["participants"] or 0,
+        "women": attendance["women"] or 0,
+        "suppliers": attendance["suppliers"] or 0,
+    }
+
+
+def cohort_by_phase(*, programme: Programme) -> dict[int, int]:
+    """Active interventions per phase."""
+    return dict(
+        programme.interventions.filter(status=Intervention.Status.ACTIVE)
+        .values_list("phase")
+        .annotate(n=Count("pk"))
+        .values_list("phase", "n")
+    )
+
+
+def cost_split(*, programme: Programme) -> dict:
+    """What the interventions cost and who pays which share."""
+    total = programme.interventions.aggregate(total=Sum("cost"))["total"] or Decimal("0")
+    return {
+        "total": total,
+        "programme": total * programme.programme_share / 100,
+        "buyer": total * programme.buyer_share / 100,
+        "sme": total * programme.sme_share / 100,
+        "vouchers_issued": programme.vouchers.aggregate(total=Sum("value"))["total"] or Decimal("0"),
+        "vouchers_redeemed": programme.vouchers.filter(redeemed_on__isnull=False).aggregate(total=Sum("value"))["total"]
+        or Decimal("0"),
+    }

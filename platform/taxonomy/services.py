@@ -210,3 +210,12 @@ def load_reference_data() -> dict[str, dict[str, int]]:
         "industries": load_industries(),
         "certification_standards": load_certification_standards(),
     }
+
+
+def find_or_create_standard(*, code: str, name: str, issuing_body: str, validity_years: int = 3) -> CertificationStandard:
+    """A certification standard by its code, created when missing (a programme's own certificate, say)."""
+    standard, _created = CertificationStandard.objects.get_or_create(
+        code=code,
+        defaults={"name": name[:200], "issuing_body": issuing_body[:200], "typical_validity_years": validity_years},
+    )
+    return standard
