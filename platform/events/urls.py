@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/meet/<int:participant_pk>/", views.request_meeting, name="request"),
     path("<int:pk>/schedule/", views.build_agenda, name="schedule"),
     path("<int:pk>/agenda.ics", views.agenda_ics, name="agenda-ics"),
+    path("<int:pk>/agenda/", views.agenda_grid, name="agenda-grid"),
     path("requests/<int:pk>/decide/", views.decide, name="decide"),
 ]
 

@@ -172,3 +172,12 @@ def agenda_ics(request, pk):
     response = HttpResponse(calendar.agenda_ics(participant=mine), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="enlace-event-{event.pk}-agenda.ics"'
     return response
+
+
+@login_required
+def agenda_grid(request, pk):
+    """Agency staff: the event's agenda as a grid of time slots × tables, printable."""
+    if not is_agency_staff(request.user):
+        raise PermissionDenied(_("The agenda grid is for agency staff."))
+    event = _event_or_404(request, pk)
+    return render(request, "events/agenda_grid.html", {"event": event, **selectors.agenda_grid(event=event)})
