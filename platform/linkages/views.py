@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -46,6 +47,31 @@ def _linkage_or_404(request, pk):
     return linkage
 
 
+def _history(linkage):
+    """The linkage's stage changes and transactions in the order of their business dates, each marked
+    ``backdated`` when it was recorded after an entry dated later than itself (a transaction dated before the
+    first contact too). Transactions carry a day, not a time: changes are ordered by their local day, then in the
+    order they were recorded, so a transaction's stage change (at noon of its day) never jumps ahead of a move made
+    earlier that same day."""
+    changes = list(linkage.stage_changes.select_related("changed_by").order_by("pk"))
+    latest = None
+    for change in changes:
+        change.day = timezone.localdate(change.changed_at)
+        change.backdated = latest is not None and change.day < latest
+        latest = change.day if latest is None else max(latest, change.day)
+    contacted = next((change.day for change in changes if change.to_stage == Stage.CONTACTED), None)
+    contact_day = contacted or timezone.localdate(linkage.created_at)
+    records = list(linkage.transactions.order_by("created_at", "pk"))
+    latest = None
+    for record in records:
+        record.backdated = record.date < contact_day or (latest is not None and record.date < latest)
+        latest = record.date if latest is None else max(latest, record.date)
+    changes.sort(key=lambda change: (change.day, change.pk))
+    records.sort(key=lambda record: (record.date, record.created_at, record.pk))
+    backdated = any(entry.backdated for entry in (*changes, *records))
+    return {"changes": changes, "transactions": records, "backdated": backdated}
+
+
 @login_required
 def linkage_detail(request, pk):
     linkage = _linkage_or_404(request, pk)
@@ -58,8 +84,7 @@ def linkage_detail(request, pk):
         {
             "next": back if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) else "",
             "linkage": linkage,
-            "changes": linkage.stage_changes.select_related("changed_by"),
-            "transactions": linkage.transactions.all(),
+            **_history(linkage),
             "moves": [(stage, Stage(stage).label) for stage in moves],
             "transaction_form": TransactionForm(initial={"currency": "USD"}) if may_record else None,
         },
@@ -105,8 +130,7 @@ def linkage_transaction(request, pk):
         "linkages/detail.html",
         {
             "linkage": linkage,
-            "changes": linkage.stage_changes.select_related("changed_by"),
-            "transactions": linkage.transactions.all(),
+            **_history(linkage),
             "moves": [(s, Stage(s).label) for s in services.allowed_moves(user=request.user, linkage=linkage)],
             "transaction_form": form,
         },
