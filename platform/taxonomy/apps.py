@@ -3,12 +3,13 @@ from django.db.models.signals import post_migrate
 
 
 def load_reference_data_when_empty(sender, using="default", **kwargs):
-    """A fresh `migrate` leaves a usable platform: the shipped taxonomies are loaded once, when empty."""
+    """A fresh `migrate` leaves a usable platform: the shipped taxonomies are loaded once, when empty, and again
+    when the CPV table holds fewer codes than shipped (a database from before the whole CPV 2008 was shipped)."""
     from .models import Category, CertificationStandard, Industry
-    from .services import load_reference_data
+    from .services import SHIPPED_CPV_CODES, load_reference_data
 
     if not (
-        Category.objects.using(using).exists()
+        Category.objects.using(using).filter(scheme="CPV").count() >= SHIPPED_CPV_CODES
         and Industry.objects.using(using).exists()
         and CertificationStandard.objects.using(using).exists()
     ):

@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from demo import data as demo_data
 from django.core.exceptions import ValidationError
 
 from taxonomy.apps import load_reference_data_when_empty
@@ -123,10 +126,21 @@ def test_cpv_hierarchy_follows_significant_digits():
     assert "15800000" not in subtree
 
 
+def _codes_in(value) -> set[str]:
+    if isinstance(value, str):
+        return {value} if re.fullmatch(r"\d{8}", value) else set()
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, (list, tuple, set)):
+        return set().union(*(_codes_in(item) for item in value))
+    return set()
+
+
 def test_every_category_the_demo_uses_is_shipped():
     load_reference_data()
-    present = set(Category.objects.filter(code__in=DEMO_CODES).values_list("code", flat=True))
-    assert set(DEMO_CODES) - present == set()
+    used = set(DEMO_CODES) | _codes_in(demo_data.SECTORS) | _codes_in(demo_data.REQUIREMENTS)
+    present = set(Category.objects.filter(code__in=used).values_list("code", flat=True))
+    assert used - present == set()
 
 
 @pytest.mark.parametrize("query", ["lácteos", "lacteos", "LACTEOS", "dairy", "lacticínios"])
@@ -154,16 +168,21 @@ def test_isic_loaded_with_spanish_division_names_and_english_fallback():
     assert with_english_only.name == with_english_only.name_en
 
 
-def test_full_cpv_file_with_check_digits_loads(tmp_path):
+def test_a_cpv_file_with_check_digits_extends_the_tree(tmp_path):
+    # A national extension (Ukraine's ДК 021:2015 adds 60173000-1 and 60173100 to CPV 2008) joins the shipped tree.
     path = tmp_path / "cpv.csv"
     path.write_text(
-        "CODE,EN,ES,PT\n03111000-2,Seeds,Semillas,Sementes\n03111100-3,Soya beans,Soja,Soja\n", encoding="utf-8"
+        "CODE,EN,ES,PT\n60173000-1,Hire of cars with driver,Alquiler de coches con conductor,Aluguer de carros\n"
+        "60173100,Hire of taxis,Alquiler de taxis,Aluguer de táxis\n",
+        encoding="utf-8",
     )
     load_reference_data()
     assert load_cpv_file(path=path) == {"created": 2, "updated": 0}
-    soya = Category.objects.get(code="03111100")
-    assert soya.parent.code == "03111000"
-    assert soya.lineage.startswith("/03000000/")
+    taxis = Category.objects.get(code="60173100")
+    assert taxis.parent.code == "60173000"
+    assert taxis.lineage == "/60000000/60100000/60170000/60173000/60173100/"
+    assert taxis.level == 5
+    assert load_cpv_file(path=path) == {"created": 0, "updated": 0}
 
 
 @pytest.mark.parametrize(
@@ -182,7 +201,7 @@ def test_a_broken_cpv_file_is_rejected_whole(tmp_path, content, message):
     with pytest.raises(ValidationError, match=message):
         load_cpv_file(path=path)
     assert Category.objects.count() == before
-    assert not Category.objects.filter(code="03111000").exists()
+    assert Category.objects.get(code="03111000").name_es == "Semillas"
 
 
 def test_post_migrate_handler_fills_empty_tables():
