@@ -9,7 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsAgencyStaff, has_buyer_powers
+from accounts.permissions import IsAgencyStaff, has_buyer_powers, is_agency_staff
 from suppliers.selectors import listed_profiles
 
 from . import selectors, services
@@ -18,6 +18,18 @@ from .models import Match, MatchingPolicy, MatchRun
 
 
 class MatchRunSerializer(serializers.ModelSerializer):
+    """A run; its engine and ranker versions are internal, shown to agency staff only (null for anyone else)."""
+
+    engine_version = serializers.CharField(read_only=True, allow_null=True)
+    model_version = serializers.CharField(read_only=True, allow_null=True)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None or not is_agency_staff(request.user):
+            data["engine_version"] = data["model_version"] = None
+        return data
+
     class Meta:
         model = MatchRun
         fields = [
@@ -104,7 +116,7 @@ class RequestMatchRunView(APIView):
             _require_verified_buyer(request, requirement)
         run = services.request_run_by(actor=request.user, requirement=requirement)
         run.refresh_from_db()
-        return Response(MatchRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+        return Response(MatchRunSerializer(run, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
 
 
 class MatchRunDetailView(generics.RetrieveAPIView):
@@ -122,7 +134,9 @@ class MatchPagination(PageNumberPagination):
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
-        response.data["run"] = MatchRunSerializer(self.run).data if self.run else None
+        response.data["run"] = (
+            MatchRunSerializer(self.run, context={"request": self.request}).data if self.run else None
+        )
         return response
 
     def get_paginated_response_schema(self, schema):

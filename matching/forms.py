@@ -6,8 +6,13 @@ from django_countries.fields import LazyTypedChoiceField
 from taxonomy.models import CertificationStandard
 
 
+def _country_choices():
+    """Country names in the reader's language, sorted in it (a list built at import would stay in English)."""
+    return [("", _("Any country")), *countries]
+
+
 class MatchFilterForm(forms.Form):
-    country = LazyTypedChoiceField(label=_("Country"), choices=[("", _("Any country")), *countries], required=False)
+    country = LazyTypedChoiceField(label=_("Country"), choices=_country_choices, required=False)
     certification = forms.ModelChoiceField(
         label=_("Holds a valid certificate"),
         queryset=CertificationStandard.objects.order_by("name"),
@@ -15,7 +20,8 @@ class MatchFilterForm(forms.Form):
         required=False,
         empty_label=_("Any"),
     )
-    min_score = forms.FloatField(label=_("Minimum score"), min_value=0, max_value=1, required=False)
+    # Out of 100, as the page shows scores (the API's min_score stays 0-1).
+    min_score = forms.FloatField(label=_("Minimum score (out of 100)"), min_value=0, max_value=100, required=False)
     verified = forms.BooleanField(label=_("Verified suppliers only"), required=False)
     shortlisted = forms.BooleanField(label=_("Shortlisted only"), required=False)
 
@@ -24,7 +30,7 @@ class MatchFilterForm(forms.Form):
         return {
             "country": data.get("country") or "",
             "certification": data["certification"].code if data.get("certification") else "",
-            "min_score": data.get("min_score"),
+            "min_score": data["min_score"] / 100 if data.get("min_score") is not None else None,
             "verified_only": bool(data.get("verified")),
             "shortlisted_only": bool(data.get("shortlisted")),
         }

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import add_service_errors
@@ -34,10 +35,35 @@ def imports(request):
     return render(request, "interchange/imports.html", {"form": form, "runs": runs}, status=400 if form.errors else 200)
 
 
+# The import report's lines, stored under these English keys (ImportRun.counts), shown in the reader's language.
+REPORT_LABELS = {
+    "organisations matched": gettext_lazy("organisations matched"),
+    "organisations created": gettext_lazy("organisations created"),
+    "requirements created": gettext_lazy("requirements created"),
+    "requirements updated": gettext_lazy("requirements updated"),
+    "requirements awarded": gettext_lazy("requirements awarded"),
+    "requirements closed": gettext_lazy("requirements closed"),
+    "historic requirements created": gettext_lazy("historic requirements created"),
+    "awards skipped (no buyer)": gettext_lazy("awards skipped (no buyer)"),
+    "award values without a currency": gettext_lazy("award values without a currency"),
+    "awards already imported": gettext_lazy("awards already imported"),
+    "payments skipped (no award, value, date or currency)": gettext_lazy(
+        "payments skipped (no award, value, date or currency)"
+    ),
+    "linkages created": gettext_lazy("linkages created"),
+    "first transactions": gettext_lazy("first transactions"),
+    "follow-up transactions": gettext_lazy("follow-up transactions"),
+    "processes imported": gettext_lazy("processes imported"),
+    "processes unchanged": gettext_lazy("processes unchanged"),
+    "processes older than imported": gettext_lazy("processes older than imported"),
+}
+
+
 @login_required
 def import_detail(request, pk):
     run = selectors.with_live_progress(get_object_or_404(selectors.import_runs_visible_to(user=request.user), pk=pk))
-    return render(request, "interchange/detail.html", {"run": run, "counts": sorted(run.counts.items())})
+    counts = [(str(REPORT_LABELS.get(name, name)), count) for name, count in sorted(run.counts.items())]
+    return render(request, "interchange/detail.html", {"run": run, "counts": counts})
 
 
 @login_required

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .texts import render
+
 
 class Notification(models.Model):
     class Kind(models.TextChoices):
@@ -15,6 +17,10 @@ class Notification(models.Model):
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=24, choices=Kind.choices)
+    # The facts the words are made of (names, stage codes, dates): title and body are rendered from kind + params
+    # in the reader's language when shown. title/body keep the words in the recipient's language at creation, the
+    # fallback for rows without params (created before they were stored).
+    params = models.JSONField(default=dict, blank=True)
     title = models.CharField(max_length=255)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True)
@@ -33,3 +39,17 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.title}"
+
+    def _rendered(self) -> tuple[str, str] | None:
+        return render(self.kind, self.params)
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language (the stored one for a row without parameters)."""
+        rendered = self._rendered()
+        return rendered[0] if rendered else self.title
+
+    @property
+    def display_body(self) -> str:
+        rendered = self._rendered()
+        return rendered[1] if rendered else self.body

@@ -4,11 +4,9 @@ import datetime as dt
 
 from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from buyers.models import Requirement, RequirementInvitation
 from events.signals import meeting_decided, meeting_requested
-from linkages.models import Stage
 from linkages.selectors import parties_of
 from linkages.signals import linkage_stage_changed
 from matching.signals import match_run_finished
@@ -33,11 +31,7 @@ def tell_top_suppliers_about_the_opportunity(sender, run, **kwargs):
         notify(
             users=recipients_in(match.supplier.organisation),
             kind=Notification.Kind.OPPORTUNITY,
-            title=lambda: _("New opportunity: %(title)s") % {"title": requirement.title},
-            body=lambda: (
-                _("%(buyer)s is sourcing in your field; your company ranks among the best fits.")
-                % {"buyer": requirement.buyer.legal_name}
-            ),
+            params={"requirement": requirement.title, "buyer": requirement.buyer.legal_name},
             url=f"/requirements/{requirement.pk}/",
             dedupe_key=f"opportunity:{requirement.pk}",
         )
@@ -59,18 +53,12 @@ def tell_the_other_side_about_a_stage_change(sender, linkage, from_stage, to_sta
     notify(
         users=users,
         kind=Notification.Kind.STAGE_CHANGE,
-        title=lambda: (
-            _("%(buyer)s × %(supplier)s: %(stage)s")
-            % {
-                "buyer": linkage.buyer.legal_name,
-                "supplier": linkage.supplier.organisation.legal_name,
-                "stage": Stage(to_stage).label,
-            }
-        ),
-        body=lambda: (
-            _("The linkage moved from %(from)s to %(to)s.")
-            % {"from": Stage(from_stage).label if from_stage else "—", "to": Stage(to_stage).label}
-        ),
+        params={
+            "buyer": linkage.buyer.legal_name,
+            "supplier": linkage.supplier.organisation.legal_name,
+            "from": str(from_stage or ""),
+            "to": str(to_stage),
+        },
         url=f"/linkages/{linkage.pk}/",
         dedupe_key=f"linkage:{linkage.pk}:{to_stage}:{linkage.stage_changed_at:%Y%m%d%H%M%S%f}",
     )
@@ -81,11 +69,11 @@ def tell_the_recipient_about_a_meeting_request(sender, meeting_request, **kwargs
     notify(
         users=recipients_in(meeting_request.recipient.organisation),
         kind=Notification.Kind.MEETING_REQUEST,
-        title=lambda: (
-            _("%(organisation)s asks to meet you at %(event)s")
-            % {"organisation": meeting_request.requester.organisation.legal_name, "event": meeting_request.event.name}
-        ),
-        body=meeting_request.message,
+        params={
+            "organisation": meeting_request.requester.organisation.legal_name,
+            "event": meeting_request.event.name,
+            "message": meeting_request.message,
+        },
         url=f"/events/{meeting_request.event_id}/",
         dedupe_key=f"meeting-request:{meeting_request.pk}:{meeting_request.created_at:%Y%m%d%H%M%S}",
     )
@@ -93,18 +81,14 @@ def tell_the_recipient_about_a_meeting_request(sender, meeting_request, **kwargs
 
 @receiver(meeting_decided, dispatch_uid="notifications.meeting_decided")
 def tell_the_requester_about_the_answer(sender, meeting_request, **kwargs):
-    accepted = meeting_request.status == "accepted"
     notify(
         users=recipients_in(meeting_request.requester.organisation),
         kind=Notification.Kind.MEETING_DECISION,
-        title=lambda: (
-            (
-                _("%(organisation)s accepted your meeting at %(event)s")
-                if accepted
-                else _("%(organisation)s declined your meeting at %(event)s")
-            )
-            % {"organisation": meeting_request.recipient.organisation.legal_name, "event": meeting_request.event.name}
-        ),
+        params={
+            "organisation": meeting_request.recipient.organisation.legal_name,
+            "event": meeting_request.event.name,
+            "accepted": meeting_request.status == "accepted",
+        },
         url=f"/events/{meeting_request.event_id}/",
         dedupe_key=f"meeting-decision:{meeting_request.pk}:{meeting_request.status}",
     )

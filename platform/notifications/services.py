@@ -12,6 +12,7 @@ from accounts.models import Membership, User
 from core import outbox
 from suppliers.models import Certification
 
+from . import texts
 from .models import Notification
 
 EXPIRY_THRESHOLDS = (0, 7, 30)  # days before expiry; the smallest that applies is the one announced
@@ -32,27 +33,42 @@ def _in_language_of(user, text) -> str:
         return str(text())
 
 
-def notify(*, users, kind: str, title, body="", url: str = "", dedupe_key: str) -> int:
+def _words_in_language_of(user, kind: str, params: dict) -> tuple[str, str]:
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        return texts.render(kind, params) or ("", "")
+
+
+def notify(*, users, kind: str, params: dict | None = None, title=None, body="", url: str = "", dedupe_key: str) -> int:
     """Create one notification per user unless that user already had this one; returns how many were new.
 
-    ``title`` and ``body`` may be functions, called once per recipient in that recipient's language.
+    A notification is its ``kind`` and ``params`` (notifications.texts words them in the reader's language when
+    shown); the title and body stored with it are those words in the recipient's language now. Without params,
+    ``title`` and ``body`` (strings, or functions called once per recipient in that recipient's language) are
+    stored and shown as they are.
     """
     users = [user for user in users if user is not None]
     already = set(
         Notification.objects.filter(recipient__in=users, dedupe_key=dedupe_key).values_list("recipient_id", flat=True)
     )
-    fresh = [
-        Notification(
-            recipient=user,
-            kind=kind,
-            title=_in_language_of(user, title)[:255],
-            body=_in_language_of(user, body),
-            url=url,
-            dedupe_key=dedupe_key[:200],
+    fresh = []
+    for user in users:
+        if user.pk in already:
+            continue
+        if params:
+            words_title, words_body = _words_in_language_of(user, kind, params)
+        else:
+            words_title, words_body = _in_language_of(user, title), _in_language_of(user, body)
+        fresh.append(
+            Notification(
+                recipient=user,
+                kind=kind,
+                params=params or {},
+                title=words_title[:255],
+                body=words_body,
+                url=url,
+                dedupe_key=dedupe_key[:200],
+            )
         )
-        for user in users
-        if user.pk not in already
-    ]
     Notification.objects.bulk_create(fresh, ignore_conflicts=True)
     return len(fresh)
 
@@ -68,12 +84,6 @@ def mark_read(*, user, notification: Notification) -> Notification:
 
 def mark_all_read(*, user) -> int:
     return Notification.objects.filter(recipient=user, read_at=None).update(read_at=timezone.now())
-
-
-def _days_word(days: int) -> str:
-    if days <= 0:
-        return _("today")
-    return _("in %(days)s days") % {"days": days}
 
 
 def scan_expiring_certifications(*, today: dt.date | None = None) -> int:
@@ -92,14 +102,11 @@ def scan_expiring_certifications(*, today: dt.date | None = None) -> int:
         created += notify(
             users=recipients_in(certificate.profile.organisation),
             kind=Notification.Kind.CERTIFICATE_EXPIRY,
-            title=lambda certificate=certificate, days_left=days_left: (
-                _("%(standard)s certificate expires %(when)s")
-                % {"standard": certificate.standard.name, "when": _days_word(days_left)}
-            ),
-            body=lambda certificate=certificate: (
-                _("Expires on %(date)s. Renew it to stay eligible where buyers require it.")
-                % {"date": certificate.expires_on.isoformat()}
-            ),
+            params={
+                "standard": certificate.standard.name,
+                "days_left": days_left,
+                "expires_on": certificate.expires_on.isoformat(),
+            },
             url="/suppliers/onboarding/certifications/",
             dedupe_key=f"certificate:{certificate.pk}:{certificate.expires_on}:{threshold}",
         )

@@ -1,0 +1,100 @@
+"""A notification's words, from its kind and parameters, in the active language.
+
+Notifications store their kind and the facts (``params``: names, stage codes, dates) rather than one language's
+sentence, so the inbox, the API and the daily digest show each in the reader's language when it is read. The
+title and body stored at creation (in the recipient's language then) stay as the fallback for rows without
+parameters (those created before parameters were stored) and for a kind this version does not know.
+"""
+
+import datetime as dt
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from linkages.models import Stage
+
+OPPORTUNITY = "opportunity"
+STAGE_CHANGE = "stage_change"
+MEETING_REQUEST = "meeting_request"
+MEETING_DECISION = "meeting_decision"
+CERTIFICATE_EXPIRY = "certificate_expiry"
+
+
+def _stage(code) -> str:
+    if not code:
+        return "—"
+    return str(Stage(code).label) if code in Stage.values else str(code)
+
+
+def _date(value) -> str:
+    try:
+        return formats.date_format(dt.date.fromisoformat(str(value)), "DATE_FORMAT")
+    except ValueError:
+        return str(value)
+
+
+def _in_days(days) -> str:
+    days = int(days)
+    if days <= 0:
+        return _("today")
+    return ngettext("in %(days)s day", "in %(days)s days", days) % {"days": days}
+
+
+def _opportunity(p) -> tuple[str, str]:
+    return (
+        _("New opportunity: %(title)s") % {"title": p["requirement"]},
+        _("%(buyer)s is sourcing in your field; your company ranks among the best fits.") % {"buyer": p["buyer"]},
+    )
+
+
+def _stage_change(p) -> tuple[str, str]:
+    return (
+        _("%(buyer)s × %(supplier)s: %(stage)s")
+        % {"buyer": p["buyer"], "supplier": p["supplier"], "stage": _stage(p["to"])},
+        _("The linkage moved from %(from)s to %(to)s.") % {"from": _stage(p.get("from")), "to": _stage(p["to"])},
+    )
+
+
+def _meeting_request(p) -> tuple[str, str]:
+    return (
+        _("%(organisation)s asks to meet you at %(event)s") % {"organisation": p["organisation"], "event": p["event"]},
+        p.get("message", ""),  # the requester's own words, in their language
+    )
+
+
+def _meeting_decision(p) -> tuple[str, str]:
+    template = (
+        _("%(organisation)s accepted your meeting at %(event)s")
+        if p["accepted"]
+        else _("%(organisation)s declined your meeting at %(event)s")
+    )
+    return template % {"organisation": p["organisation"], "event": p["event"]}, ""
+
+
+def _certificate_expiry(p) -> tuple[str, str]:
+    return (
+        _("%(standard)s certificate expires %(when)s") % {"standard": p["standard"], "when": _in_days(p["days_left"])},
+        _("Expires on %(date)s. Renew it to stay eligible where buyers require it.") % {"date": _date(p["expires_on"])},
+    )
+
+
+RENDERERS = {
+    OPPORTUNITY: _opportunity,
+    STAGE_CHANGE: _stage_change,
+    MEETING_REQUEST: _meeting_request,
+    MEETING_DECISION: _meeting_decision,
+    CERTIFICATE_EXPIRY: _certificate_expiry,
+}
+
+
+def render(kind: str, params: dict | None) -> tuple[str, str] | None:
+    """(title, body) in the active language, or None when these parameters cannot say it (the caller falls back)."""
+    renderer = RENDERERS.get(kind)
+    if renderer is None or not params:
+        return None
+    try:
+        title, body = renderer(params)
+    except (KeyError, TypeError, ValueError):  # parameters of an older shape, or a translation that lost one
+        return None
+    return str(title), str(body)
