@@ -72,15 +72,81 @@ class CertificationForm(forms.ModelForm):
         }
 
 
+# What each level of each area means, 1 to 5: the diagnostic shows it beside every choice.
+DIAGNOSTIC_RUBRIC = {
+    "environmental_management": (
+        _("No environmental practices or records."),
+        _("Basic waste handling; no written policy."),
+        _("A written environmental policy; the main impacts are measured."),
+        _("An environmental management system in use, with targets and records."),
+        _("A certified system (such as ISO 14001) or one audited by buyers."),
+    ),
+    "information_systems": (
+        _("Paper records; no business software."),
+        _("Spreadsheets and e-mail for orders and stock."),
+        _("Accounting and inventory software in daily use."),
+        _("One system (ERP) for orders, production and stock."),
+        _("Systems that exchange data with customers (e-invoicing, EDI or their portals)."),
+    ),
+    "infrastructure": (
+        _("Premises unsuitable for industrial work."),
+        _("Usable premises, often limited by space, power or access."),
+        _("Premises and utilities adequate for current orders."),
+        _("A well-kept plant with room and utilities to grow."),
+        _("A plant that meets multinational standards (safety, cleanliness, backup utilities)."),
+    ),
+    "innovation": (
+        _("Products and processes unchanged for years."),
+        _("Occasional improvements, copied or on request."),
+        _("Regular improvements to products or processes."),
+        _("Staff and budget for development; new products every year."),
+        _("Own designs or patents; develops products with its customers."),
+    ),
+    "managerial_capital": (
+        _("The owner decides everything; no written procedures."),
+        _("Some roles defined; few written procedures."),
+        _("A management team with defined roles; the key procedures written."),
+        _("Planning, indicators and regular training."),
+        _("Professional management: a strategic plan, trained staff, succession."),
+    ),
+    "investment": (
+        _("No investment in recent years."),
+        _("Occasional investment, from own funds only."),
+        _("Regular investment in equipment; access to credit."),
+        _("A financed investment plan for the coming years."),
+        _("Ready to invest for a large contract, with the financing secured."),
+    ),
+    "marketing": (
+        _("Sells only to nearby or known customers."),
+        _("A basic brochure or social media page; no plan."),
+        _("A website, a catalogue and a defined target market."),
+        _("A marketing plan; takes part in fairs; sells in several regions."),
+        _("Exports or supplies large companies; a dedicated sales team."),
+    ),
+    "production_capacity": (
+        _("Cannot take orders beyond current customers."),
+        _("Little spare capacity; delivery times vary."),
+        _("Spare capacity for medium orders; delivery times mostly met."),
+        _("Planned capacity with quality control; delivery times met."),
+        _("Can scale up for large, recurring orders with steady quality."),
+    ),
+}
+
+
 class DiagnosticForm(forms.Form):
+    """The eight areas scored 1 to 5, each level labelled with what it means (``DIAGNOSTIC_RUBRIC``). Given the
+    latest diagnostic, an unbound form shows its scores and notes, so a saved diagnostic comes back filled in."""
+
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, latest=None, **kwargs):
         super().__init__(*args, **kwargs)
-        scale = [(value, str(value)) for value in range(1, 6)]
         for name, label in DIAGNOSTIC_AREAS:
+            scale = [(value, text) for value, text in enumerate(DIAGNOSTIC_RUBRIC[name], start=1)]
             self.fields[name] = forms.TypedChoiceField(label=label, choices=scale, coerce=int, widget=forms.RadioSelect)
         self.order_fields([name for name, _label in DIAGNOSTIC_AREAS] + ["notes"])
+        if latest is not None:
+            self.initial = {**latest.area_scores(), "notes": latest.notes, **self.initial}
 
     def areas(self) -> dict[str, int]:
         return {name: self.cleaned_data[name] for name, _label in DIAGNOSTIC_AREAS}

@@ -125,7 +125,9 @@ def onboarding(request, step: str = "profile"):
             services.remove_certification(certification=certification, actor=user)
             return redirect("suppliers:onboarding_step", step="certifications")
     elif step == "diagnostic":
-        forms["diagnostic"] = DiagnosticForm(request.POST if action == "save" else None)
+        forms["diagnostic"] = DiagnosticForm(
+            request.POST if action == "save" else None, latest=profile.diagnostics.first()
+        )
         if action == "save" and forms["diagnostic"].is_valid():
             form = forms["diagnostic"]
             if _try(
