@@ -18,6 +18,8 @@ from . import selectors, services
 from .explanations import component_rows, exclusion_labels, exclusion_rows, localised_gaps
 from .forms import MatchFilterForm, MatchingPolicyForm
 
+SHORTLIST_PER_PAGE = 10  # each ranked supplier explains its score: ten make a page of ~5,700 px, twenty ~11,000
+
 
 def _requirement_or_404(request, pk):
     requirement = selectors.matchable_requirement(user=request.user, requirement_id=pk)
@@ -47,7 +49,7 @@ def shortlist(request, pk):
     run = selectors.latest_finished_run(requirement=requirement)
     latest = selectors.latest_run(requirement=requirement)
     matches = selectors.matches_of(run=run, **form.selection()) if run else []
-    page = Paginator(matches, 20).get_page(request.GET.get("page"))
+    page = Paginator(matches, SHORTLIST_PER_PAGE).get_page(request.GET.get("page"))
     contacted = selectors.linkage_stages(requirement=requirement)
     names = selectors.standard_names()
     rows = [
