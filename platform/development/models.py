@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from suppliers.models import Assessor
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -224,12 +225,6 @@ class InterventionPhaseChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.intervention_id}: {self.from_phase} → {self.to_phase or self.event}"
-
-
-class Assessor(models.TextChoices):
-    SELF = "self", _("The supplier itself")
-    CONSULTANT = "consultant", _("A consultant")
-    AGENCY = "agency", _("Agency staff")
 
 
 class ProgrammeDiagnostic(models.Model):

@@ -174,3 +174,16 @@ def cost_split(*, programme: Programme) -> dict:
         "vouchers_redeemed": programme.vouchers.filter(redeemed_on__isnull=False).aggregate(total=Sum("value"))["total"]
         or Decimal("0"),
     }
+
+
+def diagnostic_prefill(*, intervention: Intervention) -> dict[str, int]:
+    """Scores a programme diagnostic can start from: the supplier's trusted readiness diagnostic, when the programme
+    diagnoses on the same eight areas (empty otherwise)."""
+    from suppliers.selectors import trusted_readiness
+
+    from .models import DiagnosticTemplate
+
+    if intervention.programme.diagnostic_template != DiagnosticTemplate.READINESS:
+        return {}
+    trusted = trusted_readiness(profile=intervention.supplier)
+    return trusted.area_scores() if trusted else {}

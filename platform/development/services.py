@@ -347,7 +347,7 @@ def record_diagnostic(
         errors["assessed_on"] = [_("A diagnostic cannot be dated in the future.")]
     if errors:
         raise ValidationError(errors)
-    return ProgrammeDiagnostic.objects.create(
+    diagnostic = ProgrammeDiagnostic.objects.create(
         intervention=intervention,
         template=intervention.programme.diagnostic_template,
         areas=cleaned,
@@ -355,6 +355,18 @@ def record_diagnostic(
         assessor=assessor,
         assessed_on=day,
     )
+    if diagnostic.template == DiagnosticTemplate.READINESS:
+        # The same eight areas as the platform's readiness diagnostic: a consultant's scores become the supplier's
+        # trusted readiness, which the matching engine reads.
+        supplier_services.record_diagnostic(
+            profile=intervention.supplier,
+            assessed_by=actor,
+            assessor=assessor,
+            areas={code: entry["score"] for code, entry in cleaned.items()},
+            assessed_on=day,
+            notes=_("Programme diagnostic, %(programme)s") % {"programme": intervention.programme.name},
+        )
+    return diagnostic
 
 
 PROJECT_FIELDS = {"aim", "title", "owner", "deadline", "status", "kpi", "kpi_target"}

@@ -16,6 +16,14 @@ from accounts.models import Organisation
 from core.verification import Verifiable, VerificationStatus  # VerificationStatus: apps above import it from here
 
 
+class Assessor(models.TextChoices):
+    """Who scored a readiness diagnostic: a self-assessment counts only while no one else has assessed the supplier."""
+
+    SELF = "self", _("Self-assessment")
+    CONSULTANT = "consultant", _("Assessed by a consultant")
+    AGENCY = "agency", _("Assessed by agency staff")
+
+
 class SupplierProfile(Verifiable):
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="supplier_profile")
     summary = models.TextField(_("summary"), blank=True)
@@ -27,7 +35,10 @@ class SupplierProfile(Verifiable):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text=_("0–100, from the latest readiness diagnostic."),
+        help_text=_("0–100: the latest diagnostic assessed by others, else the latest self-assessment."),
+    )
+    readiness_assessor = models.CharField(
+        _("readiness assessed by"), max_length=12, choices=Assessor.choices, blank=True
     )
     published = models.BooleanField(_("published"), default=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -249,6 +260,7 @@ class ReadinessDiagnostic(models.Model):
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    assessor = models.CharField(_("assessed by"), max_length=12, choices=Assessor.choices, default=Assessor.SELF)
     environmental_management = _area_field(_("Environmental management"))
     information_systems = _area_field(_("Information systems"))
     infrastructure = _area_field(_("Infrastructure"))

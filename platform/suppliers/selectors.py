@@ -32,7 +32,7 @@ from accounts.models import Organisation
 from accounts.permissions import is_agency_staff, may_browse_suppliers
 from taxonomy.selectors import categories_named
 
-from .models import Capability, Certification, SupplierProfile, VerificationStatus
+from .models import Assessor, Capability, Certification, ReadinessDiagnostic, SupplierProfile, VerificationStatus
 
 LISTED = Q(published=True) & ~Q(verification_status=VerificationStatus.REJECTED)
 
@@ -265,3 +265,10 @@ def certification_visible_to(*, user, certification_id: int) -> Certification | 
         .select_related("profile")
         .first()
     )
+
+
+def trusted_readiness(*, profile: SupplierProfile) -> ReadinessDiagnostic | None:
+    """The diagnostic a profile's readiness follows: the latest assessed by someone else than the supplier, else the
+    latest self-assessment (a supplier cannot talk its way past a consultant's score)."""
+    diagnostics = profile.diagnostics.order_by("-assessed_on", "-id")
+    return diagnostics.exclude(assessor=Assessor.SELF).first() or diagnostics.first()

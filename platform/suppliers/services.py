@@ -13,8 +13,10 @@ from accounts.services import verify_organisation
 from core.updates import assign_fields, save_fields, update_fields
 from core.verification import VerificationStatus, record_verification, reset_verification
 
+from . import selectors
 from .models import (
     DIAGNOSTIC_AREAS,
+    Assessor,
     Capability,
     Certification,
     Machine,
@@ -305,10 +307,23 @@ def remove_certification(*, certification: Certification, actor) -> None:
 
 @transaction.atomic
 def record_diagnostic(
-    *, profile: SupplierProfile, assessed_by, areas: dict, notes: str = "", assessed_on: dt.date | None = None
+    *,
+    profile: SupplierProfile,
+    assessed_by,
+    areas: dict,
+    notes: str = "",
+    assessed_on: dt.date | None = None,
+    assessor: str | None = None,
 ) -> ReadinessDiagnostic:
-    """A readiness diagnostic on the eight areas; the profile's readiness score follows the latest one."""
-    _require_editor(assessed_by, profile)
+    """A readiness diagnostic on the eight areas. The profile's readiness follows the latest diagnostic by a
+    consultant or agency staff, else the latest self-assessment (``trusted_readiness``).
+
+    ``assessor`` is who scored it: by default agency staff when they record it, else the supplier itself. A caller
+    naming a consultant vouches for it (supplier development's services check the consultant's role first)."""
+    if assessor != Assessor.CONSULTANT:
+        _require_editor(assessed_by, profile)
+    if assessor is None:
+        assessor = Assessor.AGENCY if is_agency_staff(assessed_by) else Assessor.SELF
     expected = {name for name, _label in DIAGNOSTIC_AREAS}
     errors = {}
     for name in sorted(expected):
@@ -325,14 +340,15 @@ def record_diagnostic(
     diagnostic = ReadinessDiagnostic(
         profile=profile,
         assessed_by=assessed_by,
+        assessor=assessor,
         notes=notes,
         assessed_on=assessed_on,
         **{name: areas[name] for name in expected},
     )
     diagnostic.save()
-    latest = profile.diagnostics.order_by("-assessed_on", "-id").first()
-    profile.readiness_score = latest.score
-    profile.save(update_fields=["readiness_score", "updated_at"])
+    trusted = selectors.trusted_readiness(profile=profile)
+    profile.readiness_score, profile.readiness_assessor = trusted.score, trusted.assessor
+    profile.save(update_fields=["readiness_score", "readiness_assessor", "updated_at"])
     _announce(profile, "profile")
     return diagnostic
 
