@@ -23,8 +23,8 @@ class DashboardFilterForm(forms.Form):
         # Only countries that have suppliers: a list of 250 could only filter to nothing, and renders 250 options.
         present = supplier_countries()
         self.fields["country"].choices = [("", _("All countries")), *((c, n) for c, n in countries if c in present)]
-        divisions = Industry.objects.filter(level=2).order_by("code").values_list("code", "name_en")
-        self.fields["sector"].choices = [("", _("All sectors")), *((c, f"{c} · {n}") for c, n in divisions)]
+        divisions = Industry.objects.filter(level=2).order_by("code")  # named in the reader's language
+        self.fields["sector"].choices = [("", _("All sectors")), *((d.code, f"{d.code} · {d.name}") for d in divisions)]
 
     def clean(self):
         data = super().clean()

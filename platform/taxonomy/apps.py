@@ -6,7 +6,7 @@ def load_reference_data_when_empty(sender, using="default", **kwargs):
     """A fresh `migrate` leaves a usable platform: the shipped taxonomies are loaded once, when empty, and again
     when the CPV table holds fewer codes than shipped (a database from before the whole CPV 2008 was shipped)."""
     from .models import Category, CertificationStandard, Industry
-    from .services import SHIPPED_CPV_CODES, load_reference_data
+    from .services import SHIPPED_CPV_CODES, load_industries, load_reference_data
 
     if not (
         Category.objects.using(using).filter(scheme="CPV").count() >= SHIPPED_CPV_CODES
@@ -14,6 +14,8 @@ def load_reference_data_when_empty(sender, using="default", **kwargs):
         and CertificationStandard.objects.using(using).exists()
     ):
         load_reference_data()
+    elif Industry.objects.using(using).filter(name_pt="").exists():
+        load_industries()  # a database from before the ISIC names were shipped in Spanish and Portuguese
 
 
 class TaxonomyConfig(AppConfig):

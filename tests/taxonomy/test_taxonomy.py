@@ -3,6 +3,7 @@ import re
 import pytest
 from demo import data as demo_data
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from taxonomy.apps import load_reference_data_when_empty
 from taxonomy.models import Category, CertificationStandard, Industry
@@ -157,15 +158,23 @@ def test_category_search_by_code_accepts_check_digit_and_prefix():
     assert normalise_cpv_code("not a code") == ""
 
 
-def test_isic_loaded_with_spanish_division_names_and_english_fallback():
+def test_isic_loaded_with_spanish_and_portuguese_names_and_english_fallback():
     load_reference_data()
     assert Industry.objects.get(code="C").name_es == "Industrias manufactureras"
     dairy = Industry.objects.get(code="1050")
     assert dairy.parent.code == "105"
     assert dairy.parent.parent.parent.code == "C"
     assert "1050" in [i.code for i in search_industries(query="lácteos")]
-    with_english_only = Industry.objects.filter(level=Industry.Level.CLASS, name_es="").first()
-    assert with_english_only.name == with_english_only.name_en
+    # Every section, division, group and class is named in Spanish and Portuguese (the industry picker's words).
+    assert not Industry.objects.filter(name_es="").exists()
+    assert not Industry.objects.filter(name_pt="").exists()
+    assert Industry.objects.get(code="2592").name_pt == "Tratamento e revestimento de metais; usinagem"
+    with translation.override("pt"):
+        assert Industry.objects.get(code="C").name == "Indústrias de transformação"
+    assert "1050" in [i.code for i in search_industries(query="laticinios")]
+    untranslated = Industry(code="X", name_en="Only English", level=Industry.Level.SECTION)
+    with translation.override("es"):
+        assert untranslated.name == "Only English"  # the English fallback
 
 
 def test_a_cpv_file_with_check_digits_extends_the_tree(tmp_path):
