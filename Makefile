@@ -3,10 +3,16 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The servers the suite uses when they answer; scripts/test_services.py starts throwaway ones when they do not
+# (ENLACE_TEST_SERVICES=throwaway: always; =external: never).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/enlace
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+export TEST_DATABASE_URL TEST_REDIS_URL
+# Arguments for pytest, e.g. `make test PYTEST_ARGS="tests/test_smoke.py -x"` (the whole suite by default).
+PYTEST_ARGS ?=
+SERVICES := $(PY) scripts/test_services.py
 
-.PHONY: install demo serve test lint format bench migrate seed messages clean vendor
+.PHONY: install demo serve test test-suite lint format bench migrate seed messages clean vendor
 
 $(PY):
 	python3.11 -m venv $(VENV) 2>/dev/null || python3 -m venv $(VENV)
@@ -48,13 +54,18 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: messages
+# PostgreSQL and Redis first (the configured ones, or throwaway ones it starts and stops; it also checks gettext,
+# the OpenMP runtime and Chromium, installing them when run as root), then the suite with DATABASE_URL/REDIS_URL set.
+test: install
+	@$(SERVICES) -- $(MAKE) --no-print-directory test-suite
+
+test-suite: messages
 	$(VENV)/bin/ruff check .
 	PYTHONPATH=platform:. $(VENV)/bin/lint-imports
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest tests/bench -q -s -p no:cacheprovider --timeout=0
+	@$(SERVICES) -- $(PY) -m pytest tests/bench -q -s -p no:cacheprovider --timeout=0 $(PYTEST_ARGS)
 
 # Chart.js comes from the npm registry (package.json pins it) and is committed under static/vendor/, so `make demo`
 # needs no Node.js; run this after changing package.json. The source map goes along: the bundle's last line names

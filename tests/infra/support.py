@@ -1,5 +1,6 @@
 """Run the project's commands the way an operator would: a fresh process, a chosen environment."""
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -39,3 +40,14 @@ def run(command: list[str], *, environment: dict[str, str], timeout: int = 120) 
 
 def manage(*args: str, **overrides: str) -> subprocess.CompletedProcess:
     return run([sys.executable, "manage.py", *args], environment=clean_environment(**overrides))
+
+
+def load_script(path: Path):
+    """A script of scripts/ as a module (they are run as programs, not imported by the platform)."""
+    spec = importlib.util.spec_from_file_location(f"script_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+test_services = load_script(ROOT / "scripts" / "test_services.py")

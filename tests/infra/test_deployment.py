@@ -280,6 +280,9 @@ def test_ci_script_is_executable_and_runs_make_test():
     assert text.startswith("#!/usr/bin/env bash")
     assert "set -euo pipefail" in text
     assert re.search(r"^\s+make test 2>&1", text, re.MULTILINE)
+    # PostgreSQL and Redis are make test's business (scripts/test_services.py), not the CI wrapper's.
+    assert "pg_ctl" not in text
+    assert "redis-server" not in text
     assert run(["bash", "-n", str(script)], environment=dict(os.environ)).returncode == 0
 
 
