@@ -3,6 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+PORT ?= 8000
 # The servers the suite uses when they answer; scripts/test_services.py starts throwaway ones when they do not
 # (ENLACE_TEST_SERVICES=throwaway: always; =external: never).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/enlace
@@ -12,7 +13,7 @@ export TEST_DATABASE_URL TEST_REDIS_URL
 PYTEST_ARGS ?=
 SERVICES := $(PY) scripts/test_services.py
 
-.PHONY: install demo serve test test-suite lint format bench migrate seed messages clean vendor
+.PHONY: install demo demo-server serve test test-suite lint format bench migrate seed messages clean vendor
 
 $(PY):
 	python3.11 -m venv $(VENV) 2>/dev/null || python3 -m venv $(VENV)
@@ -37,13 +38,18 @@ seed: migrate
 
 demo: messages seed
 	@echo ""
-	@echo "Enlace is running on http://127.0.0.1:8000  (API docs: http://127.0.0.1:8000/api/docs/)"
+	@echo "Enlace is running on http://127.0.0.1:$(PORT)  (API docs: http://127.0.0.1:$(PORT)/api/docs/)"
 	@echo "Sign in with any demo account below; the password of every demo account is: enlace-demo-2026"
 	@$(PY) manage.py seed_demo --accounts
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@$(MAKE) --no-print-directory demo-server
+
+# The demo as a visitor meets it: DEBUG off, so a wrong address gets the project's 404 page (not Django's list of
+# every URL) and an error its 500 page; WhiteNoise serves the static files straight from static/ (settings).
+demo-server:
+	DEBUG=false $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 serve: install
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -183,6 +183,13 @@ STORAGES = {
     },
 }
 
+if not IS_PRODUCTION and not DEBUG:
+    # `make demo` runs with DEBUG off (the project's own 404 and 500 pages, no list of every URL): WhiteNoise then
+    # serves the static files straight from static/ and the apps, as it does with DEBUG on, instead of needing a
+    # collectstatic. Left unset otherwise: WhiteNoise's default follows DEBUG, and scanning the finders costs ~0.1 s
+    # per middleware start, which the test client would pay per test.
+    WHITENOISE_USE_FINDERS = True
+
 # Uploaded certificates: small documents only, checked by content as well as by extension.
 CERTIFICATE_MAX_UPLOAD_BYTES = env.int("CERTIFICATE_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
 # An image certificate whose header declares more pixels than this is refused before anything decodes it (a few
