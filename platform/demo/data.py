@@ -63,6 +63,29 @@ LEGAL_SUFFIX = {
     "CO": "S.A.S.",
     "BR": "Ltda.",
 }
+# The demo's people (owners, buyers' staff): given names and surnames common in each country; a person is a given
+# name and two surnames (father's, then mother's), as names are written across Latin America (Brazil: mother's, then
+# father's, which reads the same).
+# fmt: off
+GIVEN_NAMES = {
+    "CR": ["María José", "Sofía", "Valeria", "Daniela", "Ana Lucía", "Carlos", "José Pablo", "Andrés", "Luis Diego", "Esteban", "Fernanda", "Mauricio", "Adriana", "Rodrigo", "Gabriela", "Alejandro"],
+    "SV": ["Ana María", "Karla", "Gabriela", "Claudia", "Silvia", "José Roberto", "Carlos Ernesto", "Mario", "Francisco", "Óscar", "Jorge Alberto", "Roxana", "Ricardo", "Verónica", "Salvador", "Patricia"],
+    "MX": ["Guadalupe", "Mariana", "Ximena", "Fernanda", "Alejandra", "Juan Carlos", "José Luis", "Miguel Ángel", "Jesús", "Francisco Javier", "Diego", "Regina", "Arturo", "Paola", "Rodrigo", "Itzel"],
+    "CL": ["Constanza", "Catalina", "Javiera", "Francisca", "Valentina", "Matías", "Sebastián", "Benjamín", "Cristóbal", "Felipe", "Ignacio", "Camila", "Rodrigo", "Macarena", "Gonzalo", "Daniela"],
+    "PE": ["Rosa", "Milagros", "Lucía", "Carmen", "Fiorella", "Luis", "Jorge", "César", "Renzo", "Martín", "Giancarlo", "Kiara", "Víctor", "Maricielo", "Raúl", "Andrea"],
+    "CO": ["Luz Marina", "Natalia", "Paula Andrea", "Diana", "Juliana", "Andrés Felipe", "Juan David", "Santiago", "Camilo", "Julián", "Jhon Jairo", "Valentina", "Sergio", "Catalina", "Mauricio", "Laura"],
+    "BR": ["Ana Paula", "Juliana", "Fernanda", "Camila", "Mariana", "João Pedro", "Lucas", "Rafael", "Thiago", "Gustavo", "Bruno", "Larissa", "Felipe", "Patrícia", "Rodrigo", "Beatriz"],
+}
+SURNAMES = {
+    "CR": ["Rodríguez", "Vargas", "Jiménez", "Mora", "Rojas", "Solís", "Quesada", "Chaves", "Alfaro", "Araya", "Calderón", "Brenes", "Céspedes", "Villalobos", "Zúñiga", "Arias"],
+    "SV": ["Hernández", "Martínez", "López", "Portillo", "Rivas", "Flores", "Alvarado", "Escobar", "Méndez", "Orellana", "Mejía", "Ayala", "Guevara", "Castaneda", "Quintanilla", "Pineda"],
+    "MX": ["García", "Hernández", "Martínez", "López", "González", "Pérez", "Sánchez", "Ramírez", "Flores", "Cruz", "Morales", "Reyes", "Gutiérrez", "Mendoza", "Ortiz", "Castillo"],
+    "CL": ["González", "Muñoz", "Rojas", "Díaz", "Soto", "Contreras", "Silva", "Sepúlveda", "Morales", "Fuentes", "Valenzuela", "Araya", "Tapia", "Figueroa", "Cortés", "Espinoza"],
+    "PE": ["Quispe", "Flores", "Sánchez", "Rodríguez", "Huamán", "Mamani", "Chávez", "Ramos", "Torres", "Vásquez", "Mendoza", "Castillo", "Paredes", "Salazar", "Gutiérrez", "Rojas"],
+    "CO": ["Rodríguez", "Gómez", "Martínez", "López", "Restrepo", "Ramírez", "Cárdenas", "Ospina", "Castaño", "Moreno", "Jaramillo", "Vargas", "Zapata", "Muñoz", "Londoño", "Salazar"],
+    "BR": ["Silva", "Santos", "Oliveira", "Souza", "Lima", "Pereira", "Ferreira", "Costa", "Almeida", "Carvalho", "Ribeiro", "Rodrigues", "Gomes", "Martins", "Araújo", "Barbosa"],
+}
+# fmt: on
 EXPORT_MARKETS = ["US", "GT", "HN", "NI", "PA", "CA", "DE", "ES", "MX", "CO", "CR", "CL", "PE"]
 
 CERTIFYING_BODIES = {

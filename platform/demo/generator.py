@@ -38,6 +38,7 @@ from taxonomy.services import load_reference_data
 
 from . import data
 from .history import seed_history
+from .progress import Progress, Stage
 
 DEMO_PASSWORD = "enlace-demo-2026"  # noqa: S105 - the documented password of the demo accounts
 SEED = 2026
@@ -101,6 +102,14 @@ class Plan:
     requirements: list = field(default_factory=list)
 
 
+def person_name(email: str, country: str) -> str:
+    """A name as people in the country have them (given name, then two surnames), the same for an e-mail address
+    on every run. Drawn from a generator of its own, so naming people changes no other draw of the plan."""
+    rng = random.Random(f"{SEED}-person-{email}")
+    first, second = rng.sample(data.SURNAMES[country], k=2)
+    return f"{rng.choice(data.GIVEN_NAMES[country])} {first} {second}"
+
+
 def _weighted(rng: random.Random, weights: dict):
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
@@ -137,7 +146,13 @@ def plan_demo(*, smes: int = 300, requirements: int = 50, today: dt.date) -> Pla
                 "legal_name": legal,
                 "tax_id": valid_tax_id(rng, country),
                 "employees": rng.randint(400, 4000),
-                "users": [(f"buyer@{slug}.demo", "owner"), (f"analyst@{slug}.demo", rng.choice(["member", "viewer"]))],
+                "users": [
+                    (email, role, person_name(email, country))
+                    for email, role in [
+                        (f"buyer@{slug}.demo", "owner"),
+                        (f"analyst@{slug}.demo", rng.choice(["member", "viewer"])),
+                    ]
+                ],
             }
         )
     used_names = set()
@@ -231,6 +246,7 @@ def plan_demo(*, smes: int = 300, requirements: int = 50, today: dt.date) -> Pla
                 "language": language,
                 "tax_id": valid_tax_id(rng, country),
                 "email": f"owner@{slug}-{index}.demo",
+                "owner_name": person_name(f"owner@{slug}-{index}.demo", country),
                 "published": rng.random() < 0.85,
                 "verification": rng.choices(["verified", "pending", "rejected"], weights=[0.65, 0.3, 0.05])[0],
                 "summary": _summary(sector_key, language, city[0], employees),
@@ -307,8 +323,9 @@ def _summary(sector: str, language: str, city: str, employees: int) -> str:
 
 
 class DemoWriter:
-    def __init__(self, *, today: dt.date):
+    def __init__(self, *, today: dt.date, stage: Stage | None = None):
         self.today = today
+        self.stage = stage
         self.password_hash = make_password(DEMO_PASSWORD)  # hashed once: hashing per user would take minutes
         self.created: dict[str, int] = {}
         self.categories = {c.code: c for c in Category.objects.filter(scheme="CPV")}
@@ -323,6 +340,11 @@ class DemoWriter:
         if user is None:
             user = User.objects.create(email=email, full_name=full_name, password=self.password_hash, **extra)
             self.count("users")
+        elif full_name and not user.full_name:
+            # A demo seeded before its people had names gets them; a name someone has set is left alone.
+            user.full_name = full_name
+            user.save(update_fields=["full_name"])
+            self.count("names given")
         return user
 
     def organisation(self, *, country, tax_id="", legal_name, **fields) -> Organisation:
@@ -382,12 +404,14 @@ class DemoWriter:
                 verified_at=now,
                 languages=["es", "en"] if buyer["country"] != "BR" else ["pt", "en"],
             )
-            for email, role in buyer["users"]:
-                self.member(self.user(email, ""), organisation, role)
+            for email, role, name in buyer["users"]:
+                self.member(self.user(email, name), organisation, role)
             buyers[(buyer["country"], buyer["tax_id"])] = organisation
         profiles = []
-        for sme in plan.smes:
+        for number, sme in enumerate(plan.smes, start=1):
             profiles.append(self._write_sme(sme, agency_staff, now))
+            if self.stage is not None:
+                self.stage.step(number, len(plan.smes), "SMEs")
         self._write_requirements(plan, buyers, profiles, agency_staff)
         return self.created
 
@@ -416,7 +440,7 @@ class DemoWriter:
             verified_at=now if verified else None,
             verified_by=agency_staff[0] if verified else None,
         )
-        self.member(self.user(sme["email"], ""), organisation, Membership.Role.OWNER)
+        self.member(self.user(sme["email"], sme["owner_name"]), organisation, Membership.Role.OWNER)
         profile = SupplierProfile.objects.filter(organisation=organisation).first()
         if profile is not None:
             return profile
@@ -518,32 +542,59 @@ class DemoWriter:
                     self.count("invitations")
 
 
-def seed_demo(*, smes: int = 300, requirements: int = 50, today: dt.date | None = None) -> dict[str, int]:
-    load_reference_data()
+def seed_demo(
+    *, smes: int = 300, requirements: int = 50, today: dt.date | None = None, progress: Progress | None = None
+) -> dict[str, int]:
+    """Write what is missing of the demo; returns what it created. `progress` hears of every stage as it goes."""
+    progress = progress or Progress()
+    created: dict[str, int] = {}
+
+    def record(stage: Stage, counts: dict[str, int]) -> None:
+        stage.add(counts)
+        created.update({name: count for name, count in counts.items() if count})
+
+    with progress.stage(
+        "reference data (CPV 2008 categories, ISIC Rev.4 industries, certification standards)"
+    ) as stage:
+        loaded = load_reference_data()
+        stage.add({f"{name.replace('_', ' ')} new": counts["created"] for name, counts in loaded.items()})
+        stage.add({f"{name.replace('_', ' ')} updated": counts["updated"] for name, counts in loaded.items()})
     today = today or timezone.localdate()
-    plan = plan_demo(smes=smes, requirements=requirements, today=today)
-    created = DemoWriter(today=today).write(plan)
-    created.update(seed_history(today=today))
-    created.update(seed_reporting(today=today))
-    created.update(seed_development(today=today))
-    dormant = mark_dormant_linkages()
-    if dormant:
-        created["dormant linkages"] = dormant
-    created.update(seed_matching())
-    created.update(seed_events(today=today))
-    expiring = scan_expiring_certifications(today=today)
-    if expiring:
-        created["notifications"] = expiring
+    with progress.stage(f"planning {smes} SMEs and {requirements} requirements") as stage:
+        plan = plan_demo(smes=smes, requirements=requirements, today=today)
+        stage.add({"buyers": len(plan.buyers), "SMEs": len(plan.smes), "requirements": len(plan.requirements)})
+    with progress.stage("writing agencies, buyers, SMEs with their profiles, and requirements") as stage:
+        record(stage, DemoWriter(today=today, stage=stage).write(plan))
+    with progress.stage("history: past requirements ranked, contacted and bought from") as stage:
+        record(stage, seed_history(today=today, stage=stage))
+    with progress.stage("impact reporting: exchange rates") as stage:
+        record(stage, seed_reporting(today=today))
+    with progress.stage("supplier-development programmes") as stage:
+        record(stage, seed_development(today=today))
+    with progress.stage("dormant linkages") as stage:
+        record(stage, {"dormant linkages": mark_dormant_linkages()})
+    with progress.stage("matching: ranking open requirements, training the first learned ranker") as stage:
+        record(stage, seed_matching(stage=stage))
+    with progress.stage("business events and meetings") as stage:
+        record(stage, seed_events(today=today))
+    with progress.stage("notifications of expiring certificates") as stage:
+        record(stage, {"notifications": scan_expiring_certifications(today=today)})
     return created
 
 
-def seed_matching() -> dict[str, int]:
+def seed_matching(*, stage: Stage | None = None) -> dict[str, int]:
     """Rank every open requirement not ranked yet, and train a first ranker from the history if there is none."""
     created = {}
-    for requirement in Requirement.objects.filter(status=Requirement.Status.OPEN).order_by("pk"):
-        if not requirement.match_runs.filter(status="succeeded").exists():
-            matching_services.run_now(requirement=requirement)
-            created["match runs"] = created.get("match runs", 0) + 1
+    unranked = [
+        requirement
+        for requirement in Requirement.objects.filter(status=Requirement.Status.OPEN).order_by("pk")
+        if not requirement.match_runs.filter(status="succeeded").exists()
+    ]
+    for number, requirement in enumerate(unranked, start=1):
+        matching_services.run_now(requirement=requirement)
+        created["match runs"] = created.get("match runs", 0) + 1
+        if stage is not None:
+            stage.step(number, len(unranked), "open requirements ranked")
     if not RankerModel.objects.exists() and matching_services.train_ranker() is not None:
         created["ranker models"] = 1
     return created

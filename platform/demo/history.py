@@ -27,6 +27,7 @@ from suppliers.models import SupplierProfile
 from taxonomy.models import Category, CertificationStandard
 
 from . import data
+from .progress import Stage as ProgressStage
 
 SEED = 2027
 YEARS = 3
@@ -56,8 +57,9 @@ def _utility(features: dict, rng: random.Random) -> float:
 
 
 class HistoryWriter:
-    def __init__(self, *, today: dt.date):
+    def __init__(self, *, today: dt.date, stage: ProgressStage | None = None):
         self.today = today
+        self.stage = stage
         self.rng = random.Random(SEED)
         self.created = {"past requirements": 0, "linkages": 0, "transactions": 0}
         self.categories = {c.code: c for c in Category.objects.filter(scheme="CPV")}
@@ -78,8 +80,10 @@ class HistoryWriter:
                     day = self.today - dt.timedelta(days=365 * year_back - offset)
                     needs.append((day, buyer, template, number))
         needs.sort(key=lambda item: (item[0], item[1].pk, item[3]))
-        for day, buyer, template, number in needs:
+        for done, (day, buyer, template, number) in enumerate(needs, start=1):
             self._past_need(day=day, buyer=buyer, template=template, number=number)
+            if self.stage is not None:
+                self.stage.step(done, len(needs), "past requirements")
         return {name: count for name, count in self.created.items() if count}
 
     @transaction.atomic
@@ -205,5 +209,5 @@ class HistoryWriter:
             value *= Decimal(str(round(rng.uniform(0.9, 1.3), 2)))
 
 
-def seed_history(*, today: dt.date) -> dict[str, int]:
-    return HistoryWriter(today=today).write()
+def seed_history(*, today: dt.date, stage: ProgressStage | None = None) -> dict[str, int]:
+    return HistoryWriter(today=today, stage=stage).write()

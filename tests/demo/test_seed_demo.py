@@ -1,8 +1,11 @@
 import datetime as dt
 import io
+import re
 
 import pytest
-from demo.generator import plan_demo, seed_demo
+from demo import data
+from demo.generator import DemoWriter, person_name, plan_demo, seed_demo
+from demo.progress import Progress
 from django.core.management import call_command
 from django.utils import timezone
 from stdnum.util import get_cc_module
@@ -62,6 +65,16 @@ def test_small_demo_has_the_expected_mix():
     assert User.objects.get(email="admin@enlace.demo").is_agency_staff
     for profile in SupplierProfile.objects.exclude(readiness_score=None)[:20]:
         assert profile.readiness_score == profile.diagnostics.order_by("-assessed_on", "-id").first().score
+    # Every demo person has a name, and the owners and buyers' staff have names of their organisation's country.
+    assert not User.objects.filter(full_name="").exists()
+    people = Membership.objects.exclude(organisation__kind="agency").select_related("user", "organisation")
+    assert people.count() == 60 + 14 * 2
+    for membership in people:
+        country = str(membership.organisation.country)
+        given_and_surnames = membership.user.full_name
+        assert any(given_and_surnames.startswith(f"{given} ") for given in data.GIVEN_NAMES[country]), membership
+        assert given_and_surnames.split()[-1] in data.SURNAMES[country], membership
+    assert len({m.user.full_name for m in people}) > 0.9 * people.count()
 
 
 def test_every_tax_id_passes_python_stdnum():
@@ -91,8 +104,36 @@ def test_plan_is_deterministic():
     assert [r["title"] for r in first.requirements] == [r["title"] for r in second.requirements]
 
 
-def test_accounts_listing_names_every_role():
-    seed_demo(smes=10, requirements=3)
+def test_command_reports_each_stage_then_lists_the_accounts():
+    out = io.StringIO()
+    call_command("seed_demo", smes=10, requirements=3, stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("Seeding the demo (10 SMEs, 3 open requirements)")
+    stamped = [line for line in lines if line.startswith("[")]
+    assert all(re.match(r"^\[ *\d+\.\d s\] ", line) for line in stamped), stamped
+    seconds = [float(re.match(r"^\[ *(\d+\.\d) s\]", line).group(1)) for line in stamped]
+    assert seconds == sorted(seconds)
+    # Each stage announced, then closed with how long it took and what it created.
+    stages = {}
+    for line in stamped:
+        text = line.split("] ", 1)[1]
+        if text.endswith(" …"):
+            title = text.removesuffix(" …")
+        elif text.startswith("  done in "):
+            stages[title] = text
+    assert len(stages) == 10
+    assert re.search(
+        r"10 supplier profiles", stages["writing agencies, buyers, SMEs with their profiles, and requirements"]
+    )
+    assert re.match(
+        r"^  done in \d+\.\d s: 126 past requirements, \d+ linkages",
+        stages["history: past requirements ranked, contacted and bought from"],
+    )
+    assert re.search(
+        r"\d+ match runs", stages["matching: ranking open requirements, training the first learned ranker"]
+    )
+    assert re.match(r"^Demo data ready in \d+\.\d s\.$", lines[-1])
+
     out = io.StringIO()
     call_command("seed_demo", "--accounts", stdout=out)
     text = out.getvalue()
@@ -100,3 +141,51 @@ def test_accounts_listing_names_every_role():
     assert "buyer@" in text
     assert "SME supplier" in text
     assert "enlace-demo-2026" in text
+
+
+def test_a_long_stage_says_how_far_it_got_every_interval():
+    now = [0.0]
+    lines = []
+    progress = Progress(lines.append, interval=5, clock=lambda: now[0])
+    with progress.stage("history") as stage:
+        for done in range(1, 101):
+            now[0] += 0.25  # 25 s in all: a line every 5 s, none for the last item
+            stage.step(done, 100, "past requirements")
+        stage.add({"past requirements": 100, "linkages": 0, "transactions": 7})
+    assert lines == [
+        "[   0.0 s] history …",
+        "[   5.0 s]   20/100 past requirements",
+        "[  10.0 s]   40/100 past requirements",
+        "[  15.0 s]   60/100 past requirements",
+        "[  20.0 s]   80/100 past requirements",
+        "[  25.0 s]   done in 25.0 s: 100 past requirements, 7 transactions",
+    ]
+    with progress.stage("nothing to do"):
+        pass
+    assert lines[-1] == "[  25.0 s]   done in 0.0 s: nothing new"
+    Progress(None).line("nowhere")  # without a writer it says nothing (and does not fail)
+
+
+def test_people_are_named_as_in_their_country_the_same_on_every_run():
+    for country in data.COUNTRY_WEIGHTS:
+        name = person_name(f"owner@example-{country}.demo", country)
+        assert name == person_name(f"owner@example-{country}.demo", country)
+        assert any(name.startswith(f"{given} ") for given in data.GIVEN_NAMES[country])
+        first, second = name.split()[-2:]
+        assert {first, second} <= set(data.SURNAMES[country])
+        assert first != second
+    assert data.GIVEN_NAMES.keys() == data.SURNAMES.keys() == data.COUNTRY_WEIGHTS.keys()
+
+
+def test_a_demo_seeded_before_people_had_names_gets_them_once():
+    unnamed = User.objects.create(email="owner@taller-1.demo")
+    named = User.objects.create(email="buyer@x.demo", full_name="Name Chosen By Its Owner")
+    writer = DemoWriter(today=dt.date(2026, 11, 22))
+    writer.user(unnamed.email, "Ana Soto Díaz")
+    writer.user(named.email, "Luis Vargas Mora")
+    writer.user(unnamed.email, "Someone Else")
+    unnamed.refresh_from_db()
+    named.refresh_from_db()
+    assert unnamed.full_name == "Ana Soto Díaz"
+    assert named.full_name == "Name Chosen By Its Owner"
+    assert writer.created == {"names given": 1}

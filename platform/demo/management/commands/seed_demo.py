@@ -4,6 +4,7 @@ from auditlog.context import disable_auditlog
 from django.core.management.base import BaseCommand
 
 from demo.generator import DEMO_PASSWORD, demo_accounts, seed_demo
+from demo.progress import Progress
 
 
 class Command(BaseCommand):
@@ -22,9 +23,13 @@ class Command(BaseCommand):
             self.stdout.write(f"Password of every demo account: {DEMO_PASSWORD}")
             return
         started = time.perf_counter()
+        # Each stage as it starts, how far a long one has got (every few seconds) and what it made; -v 0: none.
+        progress = Progress(self.stdout.write if options["verbosity"] > 0 else None, clock=time.perf_counter)
+        if options["verbosity"] > 0:
+            self.stdout.write(f"Seeding the demo ({smes} SMEs, {requirements} open requirements); this takes minutes.")
         # Synthetic history is not anybody's change: the audit trail starts with the first person who signs in.
         with disable_auditlog():
-            created = seed_demo(smes=smes, requirements=requirements)
+            created = seed_demo(smes=smes, requirements=requirements, progress=progress)
         elapsed = time.perf_counter() - started
         if not created:
             self.stdout.write(f"Demo data already present; nothing changed ({elapsed:.1f} s).")
