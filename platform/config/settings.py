@@ -330,7 +330,59 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Enlace API",
-    "DESCRIPTION": "Supplier profiles, sourcing requirements and verification for MNC–SME linkage programmes.",
+    "DESCRIPTION": """Enlace links multinational buyers (MNCs) with small and medium suppliers (SMEs) and follows each
+linkage from the first match to repeat business. Everything the web pages do is in this API, under `/api/v1/`; the
+operations are grouped by resource below.
+
+## Authentication
+
+- **Token**: `POST /api/v1/auth/token/` with `{"email": ..., "password": ...}` answers `{"token": ...}`; send it with
+  every request as `Authorization: Token <token>`. That endpoint is rate-limited per address and shares the sign-in
+  lockout (too many wrong passwords for an account or from an address: 429 for a while). Requests carrying an
+  unknown token are counted per address and refused with 429 past a limit.
+- **Session**: a browser signed in to the site is signed in here too; its POST, PUT, PATCH and DELETE requests send
+  the CSRF token (header `X-CSRFToken`).
+
+Every operation but the token endpoint needs one of the two (401 otherwise). Anonymous clients are throttled.
+
+## Roles
+
+What a user reads and does follows the organisations they are a member of:
+
+- **SME suppliers** (organisation kind `sme`): their supplier profile, capabilities, machines, certifications and
+  readiness diagnostics, the open requirements they may answer (`GET /api/v1/suppliers/me/opportunities/`), their
+  linkages and events.
+- **Buyers** (kind `mnc`): their requirements, each requirement's ranked suppliers and shortlist, supplier search
+  and contacting suppliers, their linkages and transactions. Publishing requirements, searching suppliers and
+  ranking wait until agency staff have verified the buyer organisation.
+- **Agency staff** (members of an `agency` organisation): verifying organisations, suppliers and certificates; every
+  requirement and linkage; events and their agendas; supplier development programmes; imports and OCDS exports; the
+  dashboard, exchange rates, the audit trail and the matching policy.
+
+Within an organisation, `owner` and `member` may write and `viewer` only reads. Something a user may not see
+answers 404, as if it did not exist; something they see but may not do answers 403.
+
+## Pagination
+
+Lists come a page at a time: `?page=N`, answered as `{"count": ..., "next": ..., "previous": ..., "results": [...]}`,
+25 items a page unless the operation says otherwise (ranked matches: 20, `?page_size=` up to 100; OCDS releases:
+100, `?page_size=` up to 1000). Lists take `?search=` and the filters each operation documents.
+
+## Errors
+
+Every error has one shape: `{"detail": "...", "errors": {"field": ["message", ...]}}`. 400: invalid input, each
+field's problems under its name in `errors` (`non_field_errors` for the request as a whole); 401: not signed in;
+403: not allowed; 404: not found, or not visible to you; 409: conflicts with existing data; 415: unsupported media
+type; 429: too many requests (wait for `Retry-After` seconds). Each operation lists the answers it may give.
+
+## Languages
+
+The site speaks English, Spanish and Portuguese; the API's own words (error messages, the labels of choices) are
+English. Notifications are worded in the reader's language: the first of `en`, `es` and `pt` in the
+`Accept-Language` header, else the user's `preferred_language` (`PATCH /api/v1/me/` changes it). Categories and
+industries carry their name in each language they have (`name_en`, `name_es`, `name_pt`). Text people wrote
+(summaries, capabilities, specifications) is returned as written; a capability says which language it is in.
+""",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -341,6 +393,34 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api_errors.document_error_responses",
+        "config.api_tags.tag_operations",
+    ],
+    # The groups of the Swagger UI, in this order; config.api_tags puts each operation in its app's.
+    "TAGS": [
+        {"name": "accounts", "description": "Users, organisations, memberships and invitations; API tokens."},
+        {"name": "taxonomy", "description": "CPV categories, ISIC industries and certification standards."},
+        {
+            "name": "suppliers",
+            "description": "Supplier profiles with their capabilities, machines, certifications and readiness "
+            "diagnostics; supplier search; verification by agency staff.",
+        },
+        {"name": "requirements", "description": "Buyers' sourcing requirements, their status and invited suppliers."},
+        {
+            "name": "matching",
+            "description": "Ranked suppliers for a requirement, the shortlist, contacting a supplier, an SME's "
+            "opportunities, and the agency's matching policy.",
+        },
+        {"name": "linkages", "description": "Buyer–supplier linkages: their stages, moves and transactions."},
+        {"name": "events", "description": "Business meeting events: registration, meeting requests and agendas."},
+        {
+            "name": "programmes",
+            "description": "Supplier development programmes: consultants, interventions through their phases, "
+            "diagnostics, improvement projects, training and attendance, outcomes and vouchers.",
+        },
+        {"name": "reporting", "description": "The agency's impact dashboard and the exchange rates it converts with."},
+        {"name": "notifications", "description": "Each user's notifications."},
+        {"name": "interchange", "description": "OCDS imports and exports of procurement data."},
+        {"name": "audit", "description": "The audit trail of changes (agency staff)."},
     ],
     "ENUM_NAME_OVERRIDES": {
         "LinkageStageEnum": "linkages.models.Stage",
