@@ -320,3 +320,11 @@ def test_the_selector_counts_pending_certificates_per_organisation():
     organisation, _profile, _certificates = _new_sme(certificates=3)
     case = selectors.verification_cases().get(pk=organisation.pk)
     assert (case.organisation_pending, case.profile_pending, case.pending_certificates) == (True, True, 3)
+
+
+def test_the_home_page_count_is_the_queue_rows(client, agency_user):
+    _new_sme("Uno S.A.", certificates=3)  # organisation, profile and three certificates: one row
+    factories.BuyerFactory(verification_status="pending")
+    assert selectors.pending_verification_count() == 2
+    client.force_login(agency_user)
+    assert client.get("/").context["pending_verifications"] == 2
