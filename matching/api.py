@@ -13,7 +13,7 @@ from accounts.permissions import IsAgencyStaff, has_buyer_powers, is_agency_staf
 from suppliers.selectors import listed_profiles
 
 from . import selectors, services
-from .explanations import localised_gap
+from .explanations import GapWords
 from .models import Match, MatchingPolicy, MatchRun
 
 
@@ -60,7 +60,8 @@ class GapSerializer(serializers.Serializer):
     gain = serializers.FloatField()
 
     def to_representation(self, instance):
-        return super().to_representation(localised_gap(instance))
+        words = self.context.setdefault("gap_words", GapWords()) if isinstance(self.context, dict) else GapWords()
+        return super().to_representation(words.gap(instance))
 
 
 class MatchSupplierSerializer(serializers.Serializer):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.templatetags.words import number, percent
-from taxonomy.models import Category
+from taxonomy.models import Category, CertificationStandard
 
 from .engine import constraints as engine_constraints
 from .engine import gaps as engine_gaps
@@ -184,6 +184,24 @@ def localised_gap(
         logger.warning("matching: translation of gap %s does not fit its parameters", gap.get("code"))
         return gap
     return {**gap, "message": message}
+
+
+class GapWords:
+    """Standard and category names for many gaps, each looked up once (the API words one gap at a time)."""
+
+    def __init__(self):
+        self.standards: dict[str, str] | None = None
+        self.categories: dict[str, str] = {}
+
+    def gap(self, gap: dict) -> dict:
+        if self.standards is None:
+            self.standards = dict(CertificationStandard.objects.values_list("code", "name"))
+        if gap.get("code") == engine_gaps.NO_CAPABILITY_IN_CATEGORY:
+            unknown = [code for code in _category_codes(gap) if code not in self.categories]
+            if unknown:
+                self.categories.update(dict.fromkeys(unknown, ""))
+                self.categories.update(category_names(unknown))
+        return localised_gap(gap, self.standards, self.categories)
 
 
 def localised_gaps(gaps: list[dict], standard_names: dict[str, str] | None = None) -> list[dict]:

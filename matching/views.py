@@ -15,7 +15,7 @@ from linkages.models import Stage
 from suppliers.selectors import listed_profiles
 
 from . import selectors, services
-from .explanations import component_rows, exclusion_labels, exclusion_rows, localised_gaps
+from .explanations import GapWords, component_rows, exclusion_labels, exclusion_rows
 from .forms import MatchFilterForm, MatchingPolicyForm
 
 SHORTLIST_PER_PAGE = 10  # each ranked supplier explains its score: ten make a page of ~5,700 px, twenty ~11,000
@@ -51,12 +51,12 @@ def shortlist(request, pk):
     matches = selectors.matches_of(run=run, **form.selection()) if run else []
     page = Paginator(matches, SHORTLIST_PER_PAGE).get_page(request.GET.get("page"))
     contacted = selectors.linkage_stages(requirement=requirement)
-    names = selectors.standard_names()
+    words = GapWords()  # standard and category names looked up once for the page
     rows = [
         {
             "match": match,
             "components": component_rows(match.components),
-            "gaps": localised_gaps(match.gaps, names),
+            "gaps": [words.gap(gap) for gap in match.gaps],
             "stage": contacted.get(match.supplier_id),
             "stage_label": Stage(contacted[match.supplier_id]).label if match.supplier_id in contacted else "",
         }
@@ -138,14 +138,14 @@ def opportunities(request):
     if profile is None:
         raise PermissionDenied(_("Opportunities are for suppliers: your organisation has no supplier profile."))
     page = Paginator(selectors.inbox(profile=profile), 20).get_page(request.GET.get("page"))
-    names = selectors.standard_names()
+    words = GapWords()
     certificates = list(profile.certifications.all())  # which mandatory certificate an exclusion lacks
     rows = [
         {
             "requirement": requirement,
             "fit": fit,
             "components": component_rows(fit.components) if fit else [],
-            "gaps": localised_gaps(fit.gaps, names) if fit else [],
+            "gaps": [words.gap(gap) for gap in fit.gaps] if fit else [],
             "exclusions": exclusion_labels(fit.excluded_because, requirement=requirement, certificates=certificates)
             if fit
             else [],

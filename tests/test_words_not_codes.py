@@ -185,12 +185,17 @@ def test_the_missing_certificate_is_named_with_its_date(world, client):
     assert re.search(r"no valid ISO 13485 certificate on [^:]+: \d+", shortlist)
 
 
-def test_gaps_name_categories_not_codes(world, client):
+def test_gaps_name_categories_and_standards_not_codes(world, client, client_for):
     client.force_login(world["buyer_owner"])
     page = visible_text(client.get(f"/requirements/{world['requirement'].pk}/matches/").content)
-    if "No capability listed in the requirement's categories" in page:
-        assert "(Machine tools)" in page
+    assert "No capability listed in the requirement's categories (Machine tools)" in page  # the sibling's gap
     assert "42600000)" not in page
+    api = client_for(world["buyer_owner"]).get(f"/api/v1/requirements/{world['requirement'].pk}/matches/").json()
+    messages = [gap["message"] for match in api["results"] for gap in match["gaps"]]
+    assert any("(Machine tools)" in message for message in messages)
+    assert not any("iso-13485" in message or "42600000" in message for message in messages)
+    codes = [gap["params"].get("categories") for match in api["results"] for gap in match["gaps"]]
+    assert "42600000" in codes  # the parameters keep the codes
 
 
 @pytest.mark.parametrize(
