@@ -501,6 +501,7 @@ class Services:
 
     def __enter__(self) -> tuple[str, str]:
         try:
+            reap_stale(self.state_dir)  # whatever servers are used this time, a killed run's are stopped
             return self._start()
         except BaseException:
             self.__exit__()
@@ -516,7 +517,6 @@ class Services:
 
     def _run_dir(self) -> Path:
         if self.run_dir is None:
-            reap_stale(self.state_dir)
             self.run_dir = make_run_dir(self.state_dir)
         return self.run_dir
 

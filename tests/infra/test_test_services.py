@@ -70,8 +70,17 @@ def test_a_throwaway_server_keeps_the_database_and_drops_the_password():
     assert services.database_name("postgres://postgres@127.0.0.1:5432") == "postgres"
 
 
+def _dead_pid() -> int:
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    return gone.pid
+
+
 @needs_servers
 def test_servers_that_answer_are_used_and_nothing_is_started(tmp_path):
+    stale = tmp_path / "run-1"  # what a run killed outright left (its servers long gone here)
+    stale.mkdir()
+    (stale / "owner.pid").write_text(str(_dead_pid()))
     with services.Services(
         database_url=SUITE_DATABASE_URL, redis_url=SUITE_REDIS_URL, mode="auto", state_dir=tmp_path
     ) as (database_url, redis_url):
@@ -194,9 +203,7 @@ def test_an_interrupted_run_stops_the_command_and_the_servers(tmp_path):
 def test_the_next_run_stops_what_a_killed_run_left_behind(tmp_path):
     run_dir = tmp_path / "run-1"
     run_dir.mkdir()
-    gone = subprocess.Popen(["true"])
-    gone.wait()
-    (run_dir / "owner.pid").write_text(str(gone.pid))  # a process that no longer exists
+    (run_dir / "owner.pid").write_text(str(_dead_pid()))
     port = unused_port()
     leftover = subprocess.Popen(
         ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(run_dir)],
