@@ -487,14 +487,22 @@ def make_run_dir(state_dir: Path) -> Path:
 class Services:
     """Decides, starts and stops: `with Services(...) as (database_url, redis_url):`."""
 
-    def __init__(self, *, database_url: str, redis_url: str, mode: str, state_dir: Path = STATE_DIR):
+    def __init__(
+        self,
+        *,
+        database_url: str,
+        redis_url: str,
+        mode: str,
+        state_dir: Path = STATE_DIR,
+        installer: Installer | None = None,
+    ):
         if mode not in MODES:
             raise ServiceError(f"unknown mode {mode!r}: one of {', '.join(MODES)}")
         self.database_url = database_url
         self.redis_url = redis_url
         self.mode = mode
         self.state_dir = state_dir
-        self.installer = Installer()
+        self.installer = installer or Installer()
         self.stack = ExitStack()
         self.run_dir: Path | None = None
         self.started: list[str] = []
@@ -608,9 +616,14 @@ def main(argv: list[str] | None = None) -> int:
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _raise_interrupted)
     try:
-        check_tools(Installer())
+        installer = Installer()  # one apt-get update at most
+        check_tools(installer)
         with Services(
-            database_url=args.database_url, redis_url=args.redis_url, mode=args.mode, state_dir=args.state_dir
+            database_url=args.database_url,
+            redis_url=args.redis_url,
+            mode=args.mode,
+            state_dir=args.state_dir,
+            installer=installer,
         ) as (database_url, redis_url):
             environment = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url}
             try:

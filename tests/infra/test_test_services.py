@@ -250,3 +250,17 @@ def test_make_test_runs_the_suite_inside_the_services_script_with_the_given_pyte
         assert "test-services: PostgreSQL answers at" in result.stdout
         assert ".venv/bin/python -m pytest tests/test_smoke.py -x" in result.stdout
         assert "ruff check ." in result.stdout
+
+
+def test_without_installing_a_missing_chromium_is_said_and_a_missing_openmp_runtime_stops_the_run(
+    monkeypatch, tmp_path, capsys
+):
+    monkeypatch.setenv("ENLACE_TEST_INSTALL", "0")
+    monkeypatch.setattr(services, "CHROMIUM", tmp_path / "chromium")
+    services.check_tools(services.Installer())
+    said = capsys.readouterr().out
+    assert f"no Chromium at {tmp_path / 'chromium'} (ENLACE_TEST_INSTALL=0): the end-to-end tests will skip" in said
+
+    monkeypatch.setattr(services, "has_libgomp", lambda: False)
+    with pytest.raises(services.ServiceError, match="install Debian's 'libgomp1'"):
+        services.check_tools(services.Installer())
