@@ -134,6 +134,11 @@ class CandidateMatrix:
         self.capacity_unit = np.array([self._intern(self.units, u) for _c, _q, u in flat_capacity], dtype=np.int64)
         self._position = None
 
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_kept_take", None)  # a copy of rows already held: not worth saving with the store
+        return state
+
     # -- lookups --------------------------------------------------------------------------------------------------
 
     def rows_of(self, supplier_ids: Sequence[int] | np.ndarray) -> np.ndarray:

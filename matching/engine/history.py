@@ -23,6 +23,7 @@ import math
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+import sklearn
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -317,7 +318,8 @@ class DealHistory:
         """Cosine of ``text`` to each of the first ``cut`` deals' texts."""
         if self._vectorizer is None or not cut or not text:
             return np.zeros(cut, dtype=np.float64)
-        query = self._vectorizer.transform([text])
+        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):  # as text.vectorise does
+            query = self._vectorizer.transform([text])
         if not query.nnz:
             return np.zeros(cut, dtype=np.float64)
         scores = self.texts[:, query.indices] @ query.data.astype(np.float32)
@@ -327,27 +329,31 @@ class DealHistory:
         self, *, requirement: RequirementRecord, supplier_ids: np.ndarray, as_of: dt.date, closeness: np.ndarray
     ) -> np.ndarray:
         """A (suppliers × HISTORY_FEATURES) matrix: each distinct supplier of the deals is described once (a few
-        thousand rows, not one per candidate) and its row copied to its place among ``supplier_ids``."""
+        thousand rows, not one per candidate) and each candidate's row gathered from those, column by column."""
         n = len(supplier_ids)
-        out = np.zeros((n, len(HISTORY_FEATURES)), dtype=np.float64, order="F")
-        out[:, _COLUMN["value_fit"]] = NEUTRAL_VALUE_FIT
         cut = self.before(as_of)
-        if not n or not cut:
-            return out
         suppliers = _supplier_rows(self)
-        target = suppliers.of_distinct(supplier_ids)
+        target = suppliers.of_distinct(supplier_ids) if n and cut else np.empty(0, dtype=np.int64)
         present = np.flatnonzero(target >= 0)
-        if len(present):
-            described = self._per_supplier(requirement=requirement, as_of=as_of, closeness=closeness, cut=cut)
-            out[target[present]] = described[present]
+        if not len(present):
+            out = np.zeros((n, len(HISTORY_FEATURES)), dtype=np.float64, order="F")
+            out[:, _COLUMN["value_fit"]] = NEUTRAL_VALUE_FIT
+            return out
+        described = self._per_supplier(requirement=requirement, as_of=as_of, closeness=closeness, cut=cut)
+        which = np.full(n, len(suppliers.distinct), dtype=np.int64)  # the last row: a supplier without deals
+        which[target[present]] = present
+        out = np.empty((n, len(HISTORY_FEATURES)), dtype=np.float64, order="F")
+        for column in range(len(HISTORY_FEATURES)):
+            np.take(described[:, column], which, out=out[:, column])
         return out
 
     def _per_supplier(
         self, *, requirement: RequirementRecord, as_of: dt.date, closeness: np.ndarray, cut: int
     ) -> np.ndarray:
-        """The history features of each distinct supplier of the deals (``SupplierRows.distinct``), in [0, 1]."""
+        """The history features of each distinct supplier of the deals (``SupplierRows.distinct``), in [0, 1], and
+        in a last row those of a supplier without deals."""
         suppliers = _supplier_rows(self)
-        width = len(suppliers.distinct)
+        width = len(suppliers.distinct) + 1
         code = suppliers.code[:cut]
         column = _COLUMN
         out = np.zeros((width, len(HISTORY_FEATURES)), dtype=np.float64, order="F")
@@ -360,17 +366,22 @@ class DealHistory:
         # how many it meets, and one count per supplier × (this buyer or not) × level gives all seven counts.
         level = in_code.astype(np.int64) + in_group + in_division
         cells = np.bincount(code * 8 + same_buyer * 4 + level, minlength=width * 8).reshape(width, 2, 4)
-        at_least = np.cumsum(cells[:, :, ::-1], axis=2)[:, :, ::-1].astype(np.float64)  # [:, buyer, L]: level ≥ L
-        with_buyer, anyone = at_least[:, 1], at_least[:, 0] + at_least[:, 1]
-        out[:, column["buyer_same_code"]] = squash_count(with_buyer[:, 3])
-        out[:, column["buyer_same_group"]] = squash_count(with_buyer[:, 2])
-        out[:, column["buyer_same_division"]] = squash_count(with_buyer[:, 1])
-        out[:, column["buyer_any_category"]] = squash_count(with_buyer[:, 0])
-        category_deals = anyone[:, 3]
+        cells = cells.astype(np.float64)  # whole counts: their sums below are exact
+        buyer, others = cells[:, 1], cells[:, 0]
+        buyer_code = buyer[:, 3]
+        buyer_group = buyer_code + buyer[:, 2]
+        buyer_division = buyer_group + buyer[:, 1]
+        others_group = others[:, 3] + others[:, 2]
+        out[:, column["buyer_same_code"]] = squash_count(buyer_code)
+        out[:, column["buyer_same_group"]] = squash_count(buyer_group)
+        out[:, column["buyer_same_division"]] = squash_count(buyer_division)
+        out[:, column["buyer_any_category"]] = squash_count(buyer_division + buyer[:, 0])
+        category_deals = buyer_code + others[:, 3]
         out[:, column["category_deals"]] = squash_count(category_deals)
         out[:, column["category_share"]] = category_deals / max(1, int(in_code.sum()))
-        out[:, column["group_deals"]] = squash_count(anyone[:, 2])
-        out[:, column["supplier_deals"]] = squash_count(anyone[:, 0])
+        out[:, column["group_deals"]] = squash_count(buyer_group + others_group)
+        supplier_deals = buyer_division + buyer[:, 0] + others_group + others[:, 1] + others[:, 0]
+        out[:, column["supplier_deals"]] = squash_count(supplier_deals)
 
         day = self.day[:cut]
         as_of_day = as_of.toordinal()

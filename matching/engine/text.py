@@ -19,6 +19,7 @@ from pathlib import Path
 
 import joblib
 import numpy as np
+import sklearn
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
@@ -131,6 +132,8 @@ class SupplierTextIndex:
         self.matrix: sparse.csc_matrix = sparse.csc_matrix((0, 0), dtype=np.float32)  # suppliers × n-grams
         self.changed_since_fit = 0
         self._sorted_rows: np.ndarray = np.empty(0, dtype=np.int64)
+        self._sorted_ids: np.ndarray = np.empty(0, dtype=np.int64)
+        self._last_rows: tuple[np.ndarray, np.ndarray] | None = None
 
     # -- building -----------------------------------------------------------------------------------------------
 
@@ -185,6 +188,8 @@ class SupplierTextIndex:
 
     def _reindex(self) -> None:
         self._sorted_rows = np.argsort(self.ids, kind="stable")
+        self._sorted_ids = self.ids[self._sorted_rows]
+        self._last_rows = None
 
     # -- incremental refresh --------------------------------------------------------------------------------------
 
@@ -224,19 +229,28 @@ class SupplierTextIndex:
         ids = np.asarray(ids, dtype=np.int64)
         if not len(self.ids):
             return np.full(len(ids), -1, dtype=np.int64)
-        sorted_ids = self.ids[self._sorted_rows]
+        sorted_ids = self._sorted_ids
         where = np.clip(np.searchsorted(sorted_ids, ids), 0, len(sorted_ids) - 1)
         return np.where(sorted_ids[where] == ids, self._sorted_rows[where], -1)
 
     def vectorise(self, text: str) -> sparse.csr_matrix:
-        return self._transform([text])
+        # One short text: scikit-learn's checks cost more than the transform itself, and what they would check
+        # here is the vectorizers' own counts (finite, well-formed), so they are skipped; the result is the same.
+        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+            return self._transform([text])
 
     def relevance(self, text: str, *, ids: Sequence[int] | np.ndarray | None = None) -> np.ndarray:
         """Cosine similarity of ``text`` to every indexed supplier, or to ``ids`` in that order (0 when unknown)."""
         everyone = self._dot(self.matrix, self.vectorise(text))
         if ids is None:
             return everyone
-        rows = self.rows_of(ids)
+        last = self._last_rows
+        if isinstance(ids, np.ndarray) and last is not None and last[0] is ids:
+            rows = last[1]  # a run's candidate array again (arrays of the candidate store are never changed)
+        else:
+            rows = self.rows_of(ids)
+            if isinstance(ids, np.ndarray):
+                self._last_rows = (ids, rows)
         known = rows >= 0
         scores = np.zeros(len(rows), dtype=np.float64)
         scores[known] = everyone[rows[known]]
@@ -256,6 +270,18 @@ class SupplierTextIndex:
         return np.clip((columns @ query.data.astype(np.float32)).astype(np.float64), 0.0, 1.0)
 
     # -- persistence ----------------------------------------------------------------------------------------------
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_last_rows"] = None  # a lookup for the last run's candidates, not part of the index
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        # The platform pickles the whole index in its saved working state: one saved by an older engine stored
+        # the matrix row-wise and lacks the lookups added since.
+        self.__dict__.update(state)
+        self.matrix = sparse.csc_matrix(self.matrix, dtype=np.float32)
+        self._reindex()
 
     def save(self, path: Path | str) -> None:
         payload = {

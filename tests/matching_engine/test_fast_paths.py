@@ -5,6 +5,7 @@ deal per run, one scorer call per candidate): the fast path must match it bit fo
 speed-ups change no score, order, feature or gap.
 """
 
+import copy
 import datetime as dt
 import math
 
@@ -95,6 +96,31 @@ def test_relevance_stays_equal_after_upserts_and_removals(random_index):
     for text in random_texts(rng, 10):
         assert np.array_equal(changed.relevance(text), relevance_by_rows(changed, text))
         assert np.array_equal(changed.relevance(text, ids=ids[:50]), relevance_by_rows(changed, text, ids[:50]))
+
+
+def test_the_kept_rows_of_a_candidate_array_follow_upserts_and_removals(random_index):
+    _index, ids, rng = random_index
+    changed = SupplierTextIndex(fit_sample=1_000).fit_documents(ids=ids.tolist(), documents=random_texts(rng, len(ids)))
+    asked = np.concatenate([ids[:300], [5, 8]])  # the same array object each time, as a run's candidates are
+    text = "acero inoxidable mecanizado"
+    assert np.array_equal(changed.relevance(text, ids=asked), relevance_by_rows(changed, text, asked))
+    changed.upsert_documents(ids=[5, 8], documents=["acero inoxidable", "mecanizado cnc"])
+    changed.remove(ids[:10].tolist())
+    assert np.array_equal(changed.relevance(text, ids=asked), relevance_by_rows(changed, text, asked))
+    assert changed.relevance(text, ids=asked)[-2] > 0
+
+
+def test_an_index_pickled_by_the_older_engine_turns_column_wise(random_index):
+    index, ids, rng = random_index
+    older = {k: v for k, v in index.__dict__.items() if k not in ("_sorted_ids", "_last_rows")}
+    older["matrix"] = sparse.csr_matrix(index.matrix)  # the platform's saved state held the index as it was
+    restored = SupplierTextIndex.__new__(SupplierTextIndex)
+    restored.__setstate__(older)
+    assert restored.matrix.format == "csc"
+    for text in random_texts(rng, 5):
+        assert np.array_equal(restored.relevance(text, ids=ids), index.relevance(text, ids=ids))
+    assert restored._last_rows is not None  # the candidate array just asked about …
+    assert restored.__getstate__()["_last_rows"] is None  # … is not saved with the index
 
 
 def test_an_index_saved_row_wise_loads_and_scores_the_same(random_index, tmp_path):
@@ -258,6 +284,7 @@ def test_a_large_take_is_kept_and_handed_back_for_the_same_rows(world):
     fresh = candidates._take(rows)
     for name in ("supplier_ids", "country", "readiness", "category_code", "cert_standard", "capacity_quantity"):
         np.testing.assert_array_equal(getattr(first, name), getattr(fresh, name))
+    assert "_kept_take" not in copy.deepcopy(candidates).__dict__  # not saved with the store
     small = candidates.take([3, 1])
     assert candidates.take([3, 1]) is not small  # small takes are cheap: not kept
     assert small.supplier_ids.tolist() == candidates.supplier_ids[[3, 1]].tolist()
