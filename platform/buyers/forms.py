@@ -1,18 +1,21 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from taxonomy.models import Category, CertificationStandard
-from taxonomy.selectors import normalise_cpv_code
+from taxonomy.forms import CategoryCodesField
+from taxonomy.models import CertificationStandard
 
 from .models import Requirement
 from .services import REQUIREMENT_FIELDS
 
 
 class RequirementForm(forms.ModelForm):
-    category_codes = forms.CharField(
+    category_codes = CategoryCodesField(
         label=_("Categories (CPV codes)"),
-        help_text=_("One or more codes separated by commas, e.g. 33140000, 19520000."),
-        widget=forms.TextInput(attrs={"class": "category-picker", "autocomplete": "off"}),
+        help_text=_(
+            "Type a word in English, Spanish or Portuguese, or a code, and choose from the suggestions; "
+            "or type codes separated by commas, e.g. 33140000, 19520000."
+        ),
+        error_messages={"required": _("Give at least one CPV code.")},
     )
     mandatory_certifications = forms.ModelMultipleChoiceField(
         label=_("Mandatory certifications"),
@@ -39,21 +42,10 @@ class RequirementForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.initial["category_codes"] = ", ".join(c.code for c in self.instance.categories.all())
+            self.initial["category_codes"] = list(self.instance.categories.all())
             required = list(self.instance.required_certifications.all())
             self.initial["mandatory_certifications"] = [rc.standard_id for rc in required if rc.mandatory]
             self.initial["preferred_certifications"] = [rc.standard_id for rc in required if not rc.mandatory]
-
-    def clean_category_codes(self):
-        raw = [part.strip() for part in self.cleaned_data["category_codes"].replace(";", ",").split(",")]
-        codes = [normalise_cpv_code(part) for part in raw if part]
-        found = {c.code: c for c in Category.objects.filter(scheme="CPV", code__in=[c for c in codes if c])}
-        unknown = [part for part, code in zip([p for p in raw if p], codes, strict=True) if code not in found]
-        if unknown:
-            raise forms.ValidationError(_("Unknown CPV codes: %(codes)s") % {"codes": ", ".join(unknown)})
-        if not found:
-            raise forms.ValidationError(_("Give at least one CPV code."))
-        return list(found.values())
 
     def clean(self):
         data = super().clean()

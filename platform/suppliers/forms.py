@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
-from taxonomy.models import Category, CertificationStandard
+from taxonomy.forms import CategoryCodesField
+from taxonomy.models import CertificationStandard
 from taxonomy.selectors import normalise_cpv_code
 
 from .models import DIAGNOSTIC_AREAS, Capability, Certification, Machine, SupplierProfile
@@ -21,23 +22,12 @@ class MachineForm(forms.ModelForm):
         fields = ["name", "quantity", "manufacturer", "year"]
 
 
-class CategoryCodeField(forms.CharField):
-    """A CPV code typed or picked with the autocomplete; check digits are accepted and dropped."""
-
-    def clean(self, value):
-        value = super().clean(value)
-        code = normalise_cpv_code(value)
-        category = Category.objects.filter(scheme="CPV", code=code).first() if code else None
-        if category is None:
-            raise forms.ValidationError(_("“%(value)s” is not a known CPV category code.") % {"value": value})
-        return category
-
-
 class CapabilityForm(forms.ModelForm):
-    category = CategoryCodeField(
+    # One category per capability: the picker holds a single chip, and choosing another replaces it.
+    category = CategoryCodesField(
+        multiple=False,
         label=_("Category (CPV code)"),
         help_text=_("Type a code or words, e.g. 42600000 or “máquinas herramienta”."),
-        widget=forms.TextInput(attrs={"class": "category-picker", "autocomplete": "off"}),
     )
     keywords = forms.CharField(label=_("Keywords"), required=False, help_text=_("Separate with commas."))
 
