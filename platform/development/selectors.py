@@ -187,3 +187,72 @@ def diagnostic_prefill(*, intervention: Intervention) -> dict[str, int]:
         return {}
     trusted = trusted_readiness(profile=intervention.supplier)
     return trusted.area_scores() if trusted else {}
+
+
+IMPACT_BOOTSTRAP = 1000
+
+
+def impact_observations(*, programme: Programme, kpi: str) -> list:
+    """One observation per supplier measured on ``kpi`` in this programme: participants (an intervention) and the
+    comparison suppliers measured outside it, each with its baseline and latest follow-up and what it is matched on."""
+    from .impact import SupplierObservation
+
+    rows = {}
+    measures = (
+        OutcomeMeasure.objects.filter(programme=programme, kpi=kpi)
+        .select_related("supplier__organisation__industry")
+        .order_by("supplier_id", "measured_on", "pk")
+    )
+    for measure in measures:
+        organisation = measure.supplier.organisation
+        row = rows.setdefault(
+            measure.supplier_id,
+            {
+                "supplier_id": measure.supplier_id,
+                "treated": measure.intervention_id is not None,
+                "sector": organisation.industry.code[:2] if organisation.industry_id else "",
+                "size_class": organisation.size_class or "",
+                "region": (organisation.region or organisation.country.code or "").lower(),
+                "baseline": None,
+                "follow_up": None,
+            },
+        )
+        row["treated"] = row["treated"] or measure.intervention_id is not None
+        if measure.kind == OutcomeMeasure.Kind.BASELINE:
+            row["baseline"] = float(measure.value)
+        else:
+            row["follow_up"] = float(measure.value)  # the latest, as measures come in date order
+    return [SupplierObservation(**row) for row in rows.values() if row["baseline"] is not None]
+
+
+def programme_impact(*, programme: Programme, kpi: str, method: str = "nearest"):
+    """The programme's effect on ``kpi`` against matched comparison suppliers (``development.impact``), cached until
+    a measure of the programme changes."""
+    from django.core.cache import cache
+
+    from .impact import estimate_impact
+
+    latest = (
+        OutcomeMeasure.objects.filter(programme=programme, kpi=kpi)
+        .order_by("-recorded_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    count = OutcomeMeasure.objects.filter(programme=programme, kpi=kpi).count()
+    key = f"development:impact:{programme.pk}:{kpi}:{method}:{latest}:{count}"
+    estimate = cache.get(key)
+    if estimate is None:
+        estimate = estimate_impact(
+            impact_observations(programme=programme, kpi=kpi),
+            method=method,
+            bootstrap=IMPACT_BOOTSTRAP,
+            better_when_lower=kpi in LOWER_IS_BETTER,
+        )
+        cache.set(key, estimate, timeout=24 * 3600)
+    return estimate
+
+
+def measured_kpis(*, programme: Programme) -> list[str]:
+    return list(
+        OutcomeMeasure.objects.filter(programme=programme).values_list("kpi", flat=True).distinct().order_by("kpi")
+    )

@@ -1,0 +1,60 @@
+"""The programme's impact read from its recorded outcomes: participants against comparison suppliers measured
+outside it, through development.impact."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from development import selectors, services
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _measure(cast, supplier, baseline, follow_up):
+    for kind, day, value in (
+        ("baseline", dt.date(2026, 1, 5), baseline),
+        ("follow_up", dt.date(2026, 10, 5), follow_up),
+    ):
+        services.record_outcome(
+            actor=cast["agency"],
+            programme=cast["programme"],
+            supplier=supplier,
+            kpi="sales",
+            unit="money",
+            kind=kind,
+            measured_on=day,
+            value=Decimal(value),
+        )
+
+
+def test_participants_against_comparison_suppliers(cast):
+    participants = [cast["profile"]]
+    for _ in range(7):
+        profile = factories.SupplierProfileFactory()
+        services.enrol_supplier(actor=cast["agency"], programme=cast["programme"], supplier=profile)
+        participants.append(profile)
+    comparison = [factories.SupplierProfileFactory() for _ in range(12)]
+    for n, profile in enumerate(participants):
+        _measure(cast, profile, 1000 + 10 * n, 1300 + 10 * n)  # +300 each
+    for n, profile in enumerate(comparison):
+        _measure(cast, profile, 1000 + 7 * n, 1100 + 7 * n)  # +100 each: the market moved too
+
+    observations = selectors.impact_observations(programme=cast["programme"], kpi="sales")
+    assert sum(o.treated for o in observations) == 8
+    assert sum(not o.treated for o in observations) == 12
+
+    estimate = selectors.programme_impact(programme=cast["programme"], kpi="sales")
+    assert estimate.verdict == "increase"
+    assert estimate.att == pytest.approx(200, abs=1)
+    assert estimate.participants == 8
+    assert estimate.participant_change == pytest.approx(300)
+
+
+def test_too_few_comparison_suppliers_says_so(cast):
+    _measure(cast, cast["profile"], 1000, 1200)
+    estimate = selectors.programme_impact(programme=cast["programme"], kpi="sales")
+    assert estimate.verdict == "too_few"
+    assert estimate.att is None
+    assert "participant" in estimate.reason
