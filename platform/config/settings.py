@@ -236,6 +236,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=0),
     },
     "send-daily-digests": {"task": "notifications.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
+    # Supplier development: SMEs asked for their outcomes 6 and 12 months after their plan ends.
+    "ask-for-outcome-follow-ups": {"task": "development.send_due_follow_ups", "schedule": crontab(hour=6, minute=30)},
 }
 CELERY_TIMEZONE = TIME_ZONE
 # Durable jobs (core.jobs): a running job's heartbeat interval, how long without one means its worker died, when a

@@ -14,6 +14,7 @@ class Notification(models.Model):
         MEETING_REQUEST = "meeting_request", _("Meeting request")
         MEETING_DECISION = "meeting_decision", _("Meeting decision")
         CERTIFICATE_EXPIRY = "certificate_expiry", _("Certificate expiry")
+        OUTCOME_FOLLOW_UP = "outcome_follow_up", _("Outcome follow-up")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=24, choices=Kind.choices)

@@ -6,6 +6,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from buyers.models import Requirement, RequirementInvitation
+from development.signals import follow_up_due
 from events.signals import meeting_decided, meeting_requested
 from linkages.selectors import parties_of
 from linkages.signals import linkage_stage_changed
@@ -91,4 +92,21 @@ def tell_the_requester_about_the_answer(sender, meeting_request, **kwargs):
         },
         url=f"/events/{meeting_request.event_id}/",
         dedupe_key=f"meeting-decision:{meeting_request.pk}:{meeting_request.status}",
+    )
+
+
+@receiver(follow_up_due, dispatch_uid="notifications.outcome_follow_up")
+def ask_the_supplier_for_its_outcomes(sender, request, **kwargs):
+    """6 and 12 months after its improvement plan ends, the SME is asked to record its outcomes."""
+    intervention = request.intervention
+    notify(
+        users=recipients_in(intervention.supplier.organisation, include_viewers=False),
+        kind=Notification.Kind.OUTCOME_FOLLOW_UP,
+        params={
+            "programme": intervention.programme.name,
+            "months": request.months_after,
+            "plan_ended_on": intervention.plan_ended_on.isoformat(),
+        },
+        url=f"/programmes/interventions/{intervention.pk}/",
+        dedupe_key=f"follow-up:{intervention.pk}:{request.months_after}",
     )

@@ -19,6 +19,7 @@ STAGE_CHANGE = "stage_change"
 MEETING_REQUEST = "meeting_request"
 MEETING_DECISION = "meeting_decision"
 CERTIFICATE_EXPIRY = "certificate_expiry"
+OUTCOME_FOLLOW_UP = "outcome_follow_up"
 
 
 def _stage(code) -> str:
@@ -79,12 +80,25 @@ def _certificate_expiry(p) -> tuple[str, str]:
     )
 
 
+def _outcome_follow_up(p) -> tuple[str, str]:
+    return (
+        _("%(programme)s: how is your company doing %(months)s months on?")
+        % {"programme": p["programme"], "months": p["months"]},
+        _(
+            "Your improvement plan ended on %(date)s. Record your sales, productivity and the other indicators you "
+            "measured at the start, so the programme can show what it achieved."
+        )
+        % {"date": _date(p["plan_ended_on"])},
+    )
+
+
 RENDERERS = {
     OPPORTUNITY: _opportunity,
     STAGE_CHANGE: _stage_change,
     MEETING_REQUEST: _meeting_request,
     MEETING_DECISION: _meeting_decision,
     CERTIFICATE_EXPIRY: _certificate_expiry,
+    OUTCOME_FOLLOW_UP: _outcome_follow_up,
 }
 
 
