@@ -185,10 +185,11 @@ STORAGES = {
 
 if not IS_PRODUCTION and not DEBUG:
     # `make demo` runs with DEBUG off (the project's own 404 and 500 pages, no list of every URL): WhiteNoise then
-    # serves the static files straight from static/ and the apps, as it does with DEBUG on, instead of needing a
-    # collectstatic. Left unset otherwise: WhiteNoise's default follows DEBUG, and scanning the finders costs ~0.1 s
-    # per middleware start, which the test client would pay per test.
+    # serves the static files as it does with DEBUG on, found in static/ and the apps at each request, instead of
+    # needing a collectstatic. Left unset otherwise: WhiteNoise's defaults follow DEBUG (pytest-django turns it off
+    # at run time, and the test client must not pay for static files per test).
     WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
 
 # Uploaded certificates: small documents only, checked by content as well as by extension.
 CERTIFICATE_MAX_UPLOAD_BYTES = env.int("CERTIFICATE_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
@@ -431,6 +432,11 @@ industries carry their name in each language they have (`name_en`, `name_es`, `n
         "VerificationStatusEnum": "suppliers.models.VerificationStatus",
         "LanguageEnum": "suppliers.models.Capability.Language",
         "CountryEnum": "django_countries.countries",
+        "SizeClassEnum": "accounts.models.Organisation.SizeClass",
+        "InterventionPhaseEnum": "development.models.Phase",
+        "DiagnosticTemplateEnum": "development.models.DiagnosticTemplate",
+        "OutcomeSourceEnum": "development.models.OutcomeMeasure.Source",
+        "LinkageSourceEnum": "linkages.models.Linkage.Source",
     },
 }
 
