@@ -5,13 +5,15 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from core import outbox
+from core.bulk import insert_rows
 from core.updates import assign_fields, save_fields
 from core.verification import record_verification
 
@@ -107,6 +109,50 @@ def create_imported_organisation(
     organisation.full_clean(exclude=["tax_id_normalised"], validate_unique=False, validate_constraints=False)
     organisation.save()
     return organisation
+
+
+IMPORTED_ORGANISATION_FIELDS = ("kind", "legal_name", "country", "region", "city", "address")
+
+
+def imported_organisation(
+    *, kind: str, legal_name: str, country: str, region: str = "", city: str = "", address: str = ""
+) -> Organisation:
+    """The organisation ``create_imported_organisation`` would create, checked the same way but not saved:
+    ``bulk_create_imported_organisations`` writes many of them at once. The country is checked against the
+    country list directly (the field's own check walks every choice, for each organisation)."""
+    if kind not in (Organisation.Kind.SME, Organisation.Kind.MNC):
+        raise ValidationError({"kind": [_("Imported organisations are SME suppliers or MNC buyers.")]})
+    organisation = Organisation(
+        kind=kind,
+        legal_name=legal_name[:255],
+        country=country,
+        region=region[:128],
+        city=city[:128],
+        address=address[:255],
+    )
+    code = str(organisation.country)  # upper case, as the field keeps it
+    if not code or code not in countries:
+        message = Organisation._meta.get_field("country").error_messages["invalid_choice" if code else "blank"]
+        raise ValidationError({"country": [message % {"value": country}]})
+    organisation.full_clean(exclude=["tax_id_normalised", "country"], validate_unique=False, validate_constraints=False)
+    return organisation
+
+
+@transaction.atomic(savepoint=False)  # inside the import's one transaction
+def bulk_create_imported_organisations(*, organisations: list[Organisation]) -> list[int]:
+    """Write organisations made by ``imported_organisation`` (one COPY on PostgreSQL, core.bulk); each gets its
+    id, and the ids come back in order."""
+    ids = insert_rows(
+        Organisation,
+        IMPORTED_ORGANISATION_FIELDS,
+        [(o.kind, o.legal_name, str(o.country), o.region, o.city, o.address) for o in organisations],
+        returning_ids=True,
+    )
+    for organisation, pk in zip(organisations, ids, strict=True):
+        organisation.pk = pk
+        organisation._state.adding = False
+        organisation._state.db = DEFAULT_DB_ALIAS
+    return ids
 
 
 @transaction.atomic

@@ -8,12 +8,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from accounts.permissions import acts_for_verified_buyer
 from buyers.selectors import requirements_visible_to
+from core.bulk import among, insert_rows, update_rows
 from core.currency import validate_currency
 from suppliers.models import SupplierProfile
 from suppliers.selectors import listed_profiles
@@ -233,14 +235,26 @@ class ImportedDeal:
         return (self.buyer_id, self.supplier_id, self.requirement_id)
 
 
-@transaction.atomic
 def import_history(*, deals: list[ImportedDeal]) -> tuple[dict[tuple, Linkage], Counter]:
-    """Record imported history in bulk, in a few queries whatever its size.
+    """Record imported history in bulk, in a few queries whatever its size (``record_imported_history``); returns
+    each deal key's linkage and what was recorded."""
+    ids, counts = record_imported_history(deals=deals)
+    linkages = Linkage.objects.in_bulk(set(ids.values()))
+    return {key: linkages[pk] for key, pk in ids.items()}, counts
+
+
+_NOON = dt.time(12)
+
+
+@transaction.atomic
+def record_imported_history(*, deals: list[ImportedDeal]) -> tuple[dict[tuple, int], Counter]:
+    """Record imported history in bulk, in a few queries whatever its size; returns each deal key's linkage id.
 
     Each (buyer, supplier, requirement) gets its linkage (created "contacted" on its first deal's day when new,
     source import); its deals are recorded in date order: the first transaction it ever has is "first" and moves
     it to first transaction, later ones are follow-ups that move it to repeat business; a deal without a value
-    still marks the first transaction stage. Back-dated: no signals are sent (history is not news).
+    still marks the first transaction stage. Back-dated: no signals are sent (history is not news). New rows are
+    written with COPY on PostgreSQL (core.bulk): an import's file brings tens of thousands of them.
     """
     counts: Counter = Counter()
     if not deals:
@@ -248,85 +262,132 @@ def import_history(*, deals: list[ImportedDeal]) -> tuple[dict[tuple, Linkage], 
     by_key: dict[tuple, list[ImportedDeal]] = defaultdict(list)
     for deal in deals:
         by_key[deal.key].append(deal)
-    existing = Linkage.objects.filter(
-        buyer_id__in={k[0] for k in by_key}, supplier_id__in={k[1] for k in by_key}
-    ).select_for_update()
-    linkages = {}
-    for linkage in existing:
-        key = (linkage.buyer_id, linkage.supplier_id, linkage.requirement_id)
+    # The linkages these keys already have: by requirement for keys with one, by buyer and supplier for the rest.
+    requirement_ids = {key[2] for key in by_key if key[2] is not None}
+    loose = [key for key in by_key if key[2] is None]
+    wanted = among("requirement_id", requirement_ids) if requirement_ids else Q(pk__in=[])
+    if loose:
+        wanted |= Q(
+            requirement__isnull=True,
+            buyer_id__in={key[0] for key in loose},
+            supplier_id__in={key[1] for key in loose},
+        )
+    existing = {}
+    for pk, buyer_id, supplier_id, requirement_id, stage, changed_at, last_activity_at in (
+        Linkage.objects.filter(wanted)
+        .select_for_update()
+        .values_list("pk", "buyer_id", "supplier_id", "requirement_id", "stage", "stage_changed_at", "last_activity_at")
+    ):
+        key = (buyer_id, supplier_id, requirement_id)
         if key in by_key:
-            linkages[key] = linkage
-    with_transactions = set(
-        Transaction.objects.filter(linkage__in=list(linkages.values())).values_list("linkage_id", flat=True).distinct()
+            existing[key] = [pk, stage, changed_at, last_activity_at]
+    with_transactions = (
+        set(
+            Transaction.objects.filter(linkage_id__in=[linkage[0] for linkage in existing.values()])
+            .values_list("linkage_id", flat=True)
+            .distinct()
+        )
+        if existing
+        else set()
     )
+    moments: dict[dt.date, dt.datetime] = {}
+
+    def moment(day: dt.date) -> dt.datetime:
+        at = moments.get(day)
+        if at is None:
+            at = moments[day] = timezone.make_aware(dt.datetime.combine(day, _NOON))
+        return at
+
     # Work out each linkage's history in memory first, so new linkages are inserted in their final state and
     # only linkages that already existed need an update.
-    plans = {}
+    fresh_keys, fresh_rows, plans = [], [], []
     for key, items in by_key.items():
-        linkage = linkages.get(key)
+        linkage = existing.get(key)
         if linkage is None:
-            first = min(d.date for d in items)
-            at = timezone.make_aware(dt.datetime.combine(first, dt.time(12)))
-            linkage = Linkage(
-                buyer_id=key[0],
-                supplier_id=key[1],
-                requirement_id=key[2],
-                category_id=items[0].category_id,
-                source=Linkage.Source.IMPORT,
-                stage=Stage.CONTACTED,
-                stage_changed_at=at,
-                last_activity_at=at,
-                created_at=at,
-            )
+            at = moment(min(d.date for d in items))
+            stage, changed_at, last_activity = Stage.CONTACTED, at, at
             changes = [("", Stage.CONTACTED, at)]
+            has_first = False
         else:
+            _pk, stage, changed_at, last_activity = linkage
             changes = []
-        has_first = linkage.pk is not None and linkage.pk in with_transactions
+            has_first = linkage[0] in with_transactions
         records = []
-        for deal in sorted(items, key=lambda d: d.date):
-            at = timezone.make_aware(dt.datetime.combine(deal.date, dt.time(12)))
+        for deal in sorted(items, key=lambda d: d.date) if len(items) > 1 else items:
+            at = moment(deal.date)
             if deal.value is not None:
                 kind = Transaction.Kind.FOLLOW_UP if has_first else Transaction.Kind.FIRST
                 records.append((kind, deal))
                 counts["follow-up transactions" if has_first else "first transactions"] += 1
                 target = Stage.REPEAT_BUSINESS if has_first else Stage.FIRST_TRANSACTION
                 has_first = True
-            elif linkage.stage in (Stage.FIRST_TRANSACTION, Stage.REPEAT_BUSINESS):
-                target = linkage.stage
+            elif stage in (Stage.FIRST_TRANSACTION, Stage.REPEAT_BUSINESS):
+                target = stage
             else:
                 target = Stage.FIRST_TRANSACTION
-            if linkage.stage != target:
-                changes.append((linkage.stage, target, at))
-                linkage.stage, linkage.stage_changed_at = target, at
-            linkage.last_activity_at = max(linkage.last_activity_at, at)
-        plans[key] = (linkage, changes, records)
-    fresh = [linkage for linkage, _changes, _records in plans.values() if linkage.pk is None]
-    Linkage.objects.bulk_create(fresh, batch_size=2000)
-    counts["linkages created"] += len(fresh)
-    touched = [linkage for key, (linkage, _c, _r) in plans.items() if key in linkages]
-    Linkage.objects.bulk_update(touched, ["stage", "stage_changed_at", "last_activity_at"], batch_size=1000)
-    LinkageStageChange.objects.bulk_create(
+            if stage != target:
+                changes.append((stage, target, at))
+                stage, changed_at = target, at
+            last_activity = max(last_activity, at)
+        if linkage is None:
+            first_at = changes[0][2]
+            fresh_keys.append(key)
+            fresh_rows.append(
+                (
+                    key[0],
+                    key[1],
+                    key[2],
+                    items[0].category_id,
+                    Linkage.Source.IMPORT.value,
+                    str(stage),
+                    changed_at,
+                    last_activity,
+                    first_at,
+                )
+            )
+        else:
+            linkage[1:] = [stage, changed_at, last_activity]
+        plans.append((key, changes, records))
+    fresh_ids = insert_rows(
+        Linkage,
+        (
+            "buyer_id",
+            "supplier_id",
+            "requirement_id",
+            "category_id",
+            "source",
+            "stage",
+            "stage_changed_at",
+            "last_activity_at",
+            "created_at",
+        ),
+        fresh_rows,
+        returning_ids=True,
+    )
+    counts["linkages created"] += len(fresh_ids)
+    ids = {key: linkage[0] for key, linkage in existing.items()}
+    ids.update(zip(fresh_keys, fresh_ids, strict=True))
+    update_rows(
+        Linkage,
+        ("stage", "stage_changed_at", "last_activity_at"),
+        [(pk, str(stage), changed_at, last_activity) for pk, stage, changed_at, last_activity in existing.values()],
+    )
+    insert_rows(
+        LinkageStageChange,
+        ("linkage_id", "from_stage", "to_stage", "changed_at", "note"),
         [
-            LinkageStageChange(linkage=linkage, from_stage=frm, to_stage=to, changed_at=at, note="OCDS import")
-            for linkage, changes, _records in plans.values()
+            (ids[key], str(frm), str(to), at, "OCDS import")
+            for key, changes, _records in plans
             for frm, to, at in changes
         ],
-        batch_size=2000,
     )
-    Transaction.objects.bulk_create(
+    insert_rows(
+        Transaction,
+        ("linkage_id", "kind", "date", "value", "currency", "description"),
         [
-            Transaction(
-                linkage=linkage,
-                kind=kind,
-                date=deal.date,
-                value=deal.value,
-                currency=deal.currency,
-                description=deal.description[:255],
-            )
-            for linkage, _changes, records in plans.values()
+            (ids[key], str(kind), deal.date, deal.value, deal.currency, deal.description[:255])
+            for key, _changes, records in plans
             for kind, deal in records
         ],
-        batch_size=2000,
     )
-    linkages = {key: linkage for key, (linkage, _c, _r) in plans.items()}
-    return {key: linkages[key] for key in by_key}, counts
+    return {key: ids[key] for key in by_key}, counts

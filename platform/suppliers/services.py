@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation
 from accounts.permissions import can_edit_organisation, is_agency_staff
 from accounts.services import verify_organisation
+from core.bulk import among, insert_rows, update_rows
 from core.updates import assign_fields, save_fields, update_fields
 from core.verification import VerificationStatus, record_verification, reset_verification
 
@@ -98,6 +99,20 @@ def create_imported_profile(*, organisation: Organisation) -> SupplierProfile:
     return SupplierProfile.objects.create(organisation=organisation, published=True)
 
 
+@transaction.atomic(savepoint=False)  # inside the import's one transaction
+def bulk_create_imported_profiles(*, organisations: list[Organisation]) -> list[int]:
+    """``create_imported_profile`` for many new suppliers at once (one COPY on PostgreSQL, core.bulk): published,
+    pending verification; returns the new profiles' ids in the order of ``organisations``."""
+    if any(organisation.kind != Organisation.Kind.SME for organisation in organisations):
+        raise ValidationError(_("Only SME suppliers have a supplier profile."))
+    return insert_rows(
+        SupplierProfile,
+        ("organisation_id", "published"),
+        [(organisation.pk, True) for organisation in organisations],
+        returning_ids=True,
+    )
+
+
 @transaction.atomic
 def bulk_add_imported_capabilities(*, capabilities: list[tuple[int, object, str, dt.date]]) -> int:
     """(profile id, category, description, award day) of what imported awards show suppliers deliver.
@@ -105,17 +120,17 @@ def bulk_add_imported_capabilities(*, capabilities: list[tuple[int, object, str,
     A profile's existing capability in a category is kept; one learned from an award keeps the earliest award's
     day as its evidence date (matching counts it only after that day). Touches the profiles, as every capability
     change does (the engine follows ``updated_at``); no ``supplier_changed`` per profile: the import's
-    requirements queue their own runs."""
+    requirements queue their own runs. New capabilities are written with COPY on PostgreSQL (core.bulk)."""
     profile_ids = {profile_id for profile_id, _category, _description, _day in capabilities}
     if not profile_ids:
         return 0
     existing = {
         (profile_id, category_id): (pk, evidence)
-        for pk, profile_id, category_id, evidence in Capability.objects.filter(profile_id__in=profile_ids).values_list(
-            "pk", "profile_id", "category_id", "evidence_date"
-        )
+        for pk, profile_id, category_id, evidence in Capability.objects.filter(
+            among("profile_id", profile_ids)
+        ).values_list("pk", "profile_id", "category_id", "evidence_date")
     }
-    new: dict[tuple[int, int], Capability] = {}
+    new: dict[tuple[int, int], list] = {}
     earlier: dict[int, dt.date] = {}
     for profile_id, category, description, day in capabilities:
         key = (profile_id, category.pk)
@@ -124,22 +139,16 @@ def bulk_add_imported_capabilities(*, capabilities: list[tuple[int, object, str,
             if evidence is not None and day < min(evidence, earlier.get(pk, evidence)):
                 earlier[pk] = day
         elif key in new:
-            new[key].evidence_date = min(new[key].evidence_date, day)
+            new[key][4] = min(new[key][4], day)
         else:
-            new[key] = Capability(
-                profile_id=profile_id,
-                category=category,
-                description=(description or "")[:2000],
-                language="es",
-                keywords=[],
-                evidence_date=day,
-            )
-    Capability.objects.bulk_create(list(new.values()), batch_size=2000)
-    if earlier:
-        Capability.objects.bulk_update(
-            [Capability(pk=pk, evidence_date=day) for pk, day in earlier.items()], ["evidence_date"], batch_size=2000
-        )
-    SupplierProfile.objects.filter(pk__in=profile_ids).update(updated_at=timezone.now())
+            new[key] = [profile_id, category.pk, (description or "")[:2000], Capability.Language.ES.value, day]
+    insert_rows(
+        Capability,
+        ("profile_id", "category_id", "description", "language", "evidence_date"),
+        [tuple(row) for row in new.values()],
+    )
+    update_rows(Capability, ("evidence_date",), list(earlier.items()))
+    SupplierProfile.objects.filter(among("pk", profile_ids)).update(updated_at=timezone.now())
     return len(new)
 
 
