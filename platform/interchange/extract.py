@@ -6,6 +6,7 @@ codes or names, missing identifiers (then the normalised name identifies the org
 """
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -38,6 +39,11 @@ BUYER_ROLES = frozenset({"buyer", "procuringEntity"})
 SUPPLIER_ROLES = frozenset({"supplier", "tenderer"})
 
 
+# The same names, countries, schemes and dates come back in release after release: each is worked out once.
+_cached = functools.lru_cache(maxsize=1 << 16)
+
+
+@_cached
 def normalised_name(name: str) -> str:
     folded = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().casefold()
     return re.sub(r"[^a-z0-9]+", " ", folded).strip()
@@ -47,6 +53,11 @@ def country_code(value) -> str:
     """ISO 3166 alpha-2 of a code or a name in any common spelling; "" when unknown."""
     if not isinstance(value, str) or not value.strip():
         return ""
+    return _country_code(value)
+
+
+@_cached
+def _country_code(value: str) -> str:
     text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().strip()
     try:
         return pycountry.countries.lookup(text).alpha_2
@@ -73,6 +84,11 @@ def currency_of(value) -> str:
 def parse_date(value) -> dt.date | None:
     if not isinstance(value, str) or not value:
         return None
+    return _parse_date(value)
+
+
+@_cached
+def _parse_date(value: str) -> dt.date | None:
     try:
         return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).date()
     except ValueError:
@@ -172,6 +188,7 @@ def _party_from(data: dict, *, default_country: str) -> Party | None:
     )
 
 
+@_cached
 def short_scheme(scheme: str) -> str:
     """Scheme names longer than 16 characters (a catalogue's full title) become their initials."""
     scheme = unicodedata.normalize("NFKD", scheme).encode("ascii", "ignore").decode().upper().strip()

@@ -14,7 +14,7 @@ import logging
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,6 +33,7 @@ from accounts.permissions import is_agency_staff
 from buyers import services as buyer_services
 from buyers.models import Requirement
 from core import jobs
+from core.bulk import among, insert_rows
 from core.currency import is_currency
 from linkages import services as linkage_services
 from linkages.models import Linkage
@@ -82,32 +83,52 @@ def _category(classification: Classification) -> Category:
 
 
 class _Importer:
-    """Imports the releases of one file; caches what it looked up so each release costs a few queries."""
+    """Imports the releases of one file; caches what it looked up so each release costs a few queries.
+
+    What the file creates is written in bulk at the end of the file (``flush``): new organisations, their supplier
+    profiles and the historic requirements of past award processes carry provisional negative ids until then
+    (``self.real`` maps each to the id it got), so releases are applied without a query each. An open tender is
+    written at once (the buyers app announces it), so its buyer is written first if it is new."""
 
     def __init__(self, counts: Counter, ocids: list[str]):
         self.counts = counts
+        self.today = timezone.localdate()
         self.organisations: dict[str, Organisation] = {}
-        self.profiles: dict[int, object] = {}
+        self.profiles: dict[int, int] = {}  # organisation id → its supplier profile's id
         self.categories: dict[tuple[str, str], Category] = {}
+        self.currencies: dict[str, bool] = {}
+        self.moments: dict[dt.date, dt.datetime] = {}
         self.known: dict[str, Organisation] = {}
         self.capabilities: set[tuple[int, int]] = set()
         self.objects: dict[tuple[str, str, str], int] = {
             (ocid, kind, key): object_id
-            for ocid, kind, key, object_id in ImportedObject.objects.filter(ocid__in=ocids).values_list(
+            for ocid, kind, key, object_id in ImportedObject.objects.filter(among("ocid", ocids)).values_list(
                 "ocid", "kind", "key", "object_id"
             )
         }
         self.new_objects: dict[tuple[str, str, str], int] = {}
-        self.deals: list[linkage_services.ImportedDeal] = []
+        # (buyer id, supplier id, requirement id, category id, day, value, currency, description) of every award
+        # and payment, recorded as linkages and transactions at the end of the file.
+        self.deals: list[tuple] = []
         self.pending_awards: dict[tuple[str, str], tuple] = {}
         self.pending_payments: dict[tuple[str, str], tuple] = {}
         self.new_capabilities: list[tuple[int, Category, str, dt.date]] = []
-        # Past award processes become historic requirements, written in bulk at the end of the file; until then
-        # they carry provisional negative ids, which flush() swaps for the real ones.
-        self.historic: list[buyer_services.HistoricTender] = []
-        self.historic_ocids: list[str] = []
+        # Written at the end of the file, with provisional negative ids until then.
+        self.last_provisional = 0
+        self.real: dict[int, int] = {}
+        self.new_organisations: list[Organisation] = []
+        self.historic: list[tuple] = []
+        self.historic_ids: list[tuple[str, int]] = []  # (ocid, provisional id)
         self.linkage_keys: dict[int, tuple] | None = None
-        self.new_identifiers: list[ExternalIdentifier] = []  # self.known answers for them until the file is saved
+        # (key, organisation, scheme, identifier); self.known answers for them until the file is saved.
+        self.new_identifiers: list[tuple[str, Organisation, str, str]] = []
+
+    def provisional(self) -> int:
+        self.last_provisional -= 1
+        return self.last_provisional
+
+    def resolved(self, object_id: int | None) -> int | None:
+        return self.real[object_id] if object_id is not None and object_id < 0 else object_id
 
     def category(self, classification: Classification) -> Category:
         key = (classification.scheme, classification.code)  # descriptions vary from release to release
@@ -122,30 +143,47 @@ class _Importer:
             for key, party in facts.parties.items():
                 if not key.startswith("name:"):
                     keys.add(key[:255])
-                for kind in (Organisation.Kind.MNC, Organisation.Kind.SME):
-                    keys.add(f"name:{kind}:{normalised_name(party.name)}"[:255])
-        self.known = {
-            e.key: e.organisation
-            for e in ExternalIdentifier.objects.filter(key__in=keys).select_related("organisation")
+                name = normalised_name(party.name)
+                keys.add(f"name:{Organisation.Kind.MNC}:{name}"[:255])
+                keys.add(f"name:{Organisation.Kind.SME}:{name}"[:255])
+        found = list(ExternalIdentifier.objects.filter(among("key", keys)).values_list("key", "organisation_id"))
+        organisations = {
+            organisation.pk: organisation
+            for organisation in Organisation.objects.filter(among("pk", {pk for _key, pk in found}))
         }
+        self.known = {key: organisations[organisation_id] for key, organisation_id in found}
 
     _profiles_preloaded = False
 
-    def profile(self, organisation: Organisation):
+    def profile(self, organisation: Organisation) -> int:
+        """The id of ``organisation``'s supplier profile (provisional for a supplier new in this file)."""
         if not self._profiles_preloaded:  # one query for the profiles of every supplier the file may name
             self._profiles_preloaded = True
             known = {o.pk for o in self.known.values() if o.kind == Organisation.Kind.SME} - set(self.profiles)
-            self.profiles.update(supplier_selectors.profiles_by_organisation(organisation_ids=known))
+            self.profiles.update(
+                (organisation_id, profile.pk)
+                for organisation_id, profile in supplier_selectors.profiles_by_organisation(
+                    organisation_ids=known
+                ).items()
+            )
         if organisation.pk not in self.profiles:
-            self.profiles[organisation.pk] = supplier_services.get_or_create_profile(organisation=organisation)
+            self.profiles[organisation.pk] = supplier_services.get_or_create_profile(organisation=organisation).pk
         return self.profiles[organisation.pk]
 
     def save_objects(self) -> None:
         # Another import running at the same time may have just named the same organisation: its key stays.
-        ExternalIdentifier.objects.bulk_create(self.new_identifiers, batch_size=2000, ignore_conflicts=True)
-        ImportedObject.objects.bulk_create(
-            [ImportedObject(ocid=o, kind=k, key=key, object_id=i) for (o, k, key), i in self.new_objects.items()],
+        ExternalIdentifier.objects.bulk_create(
+            [
+                ExternalIdentifier(key=key, organisation_id=organisation.pk, scheme=scheme, identifier=identifier)
+                for key, organisation, scheme, identifier in self.new_identifiers
+            ],
             batch_size=2000,
+            ignore_conflicts=True,
+        )
+        insert_rows(
+            ImportedObject,
+            ("ocid", "kind", "key", "object_id"),
+            [(o, k, key, i) for (o, k, key), i in self.new_objects.items()],
         )
 
     # -- organisations -------------------------------------------------------------------------------------------
@@ -168,7 +206,8 @@ class _Importer:
         else:
             if not party.country:
                 raise _Rejected(f"cannot tell the country of “{party.name}”; import with a default country")
-            organisation = account_services.create_imported_organisation(
+            # Checked now (a problem names the release), written with the file's other new ones in ``flush``.
+            organisation = account_services.imported_organisation(
                 kind=kind,
                 legal_name=party.name,
                 country=party.country,
@@ -176,25 +215,43 @@ class _Importer:
                 city=party.city or "",
                 address=party.address or "",
             )
+            organisation.pk = self.provisional()
+            self.new_organisations.append(organisation)
             self.counts["organisations created"] += 1
             if kind == Organisation.Kind.SME:
                 # A new organisation has no profile yet; imported suppliers are ranked at once (published) and
                 # verified by agency staff later.
-                self.profiles[organisation.pk] = supplier_services.create_imported_profile(organisation=organisation)
+                self.profiles[organisation.pk] = self.provisional()
         for candidate in keys:
             if candidate[:255] not in self.known:
                 given = candidate == key
                 self.new_identifiers.append(
-                    ExternalIdentifier(
-                        key=candidate[:255],
-                        organisation=organisation,
-                        scheme=party.scheme[:255] if given else "",
-                        identifier=party.identifier[:255] if given else "",
+                    (
+                        candidate[:255],
+                        organisation,
+                        party.scheme[:255] if given else "",
+                        party.identifier[:255] if given else "",
                     )
                 )
                 self.known[candidate[:255]] = organisation
             self.organisations[candidate] = organisation
         return organisation
+
+    def write_organisations(self) -> None:
+        """Write the organisations (and supplier profiles) new so far; their provisional ids map to the real ones."""
+        fresh, self.new_organisations = self.new_organisations, []
+        if not fresh:
+            return
+        provisional = [organisation.pk for organisation in fresh]
+        ids = account_services.bulk_create_imported_organisations(organisations=fresh)  # sets each one's pk
+        self.real.update(zip(provisional, ids, strict=True))
+        suppliers = [o for o in fresh if o.kind == Organisation.Kind.SME]
+        profile_provisional = [
+            self.profiles.pop(old) for old, o in zip(provisional, fresh, strict=True) if o.kind == Organisation.Kind.SME
+        ]
+        profile_ids = supplier_services.bulk_create_imported_profiles(organisations=suppliers)
+        self.real.update(zip(profile_provisional, profile_ids, strict=True))
+        self.profiles.update((o.pk, pk) for o, pk in zip(suppliers, profile_ids, strict=True))
 
     # -- mapping ---------------------------------------------------------------------------------------------------
 
@@ -204,6 +261,19 @@ class _Importer:
     def remember(self, ocid: str, kind: str, key: str, object_id: int) -> None:
         self.objects[(ocid, kind, key[:255])] = object_id
         self.new_objects[(ocid, kind, key[:255])] = object_id
+
+    def moment(self, day: dt.date) -> dt.datetime:
+        """Noon of ``day`` (today at the latest), where the platform keeps time."""
+        at = self.moments.get(day)
+        if at is None:
+            at = self.moments[day] = _moment(day)
+        return at
+
+    def valid_currency(self, code: str) -> bool:
+        valid = self.currencies.get(code)
+        if valid is None:
+            valid = self.currencies[code] = is_currency(code)
+        return valid
 
     # -- one release -------------------------------------------------------------------------------------------
 
@@ -221,7 +291,8 @@ class _Importer:
             and buyer_services.close_imported_requirement(requirement=requirement, awarded=True)
         ):
             self.counts["requirements awarded"] += 1
-        self.payments(facts)
+        if facts.payments:
+            self.payments(facts)
 
     def requirement(self, facts: ReleaseFacts, buyer: Organisation | None) -> "Requirement | _Historic | None":
         tender = facts.tender
@@ -242,11 +313,13 @@ class _Importer:
             "title": (tender.title or facts.ocid)[:255],
             "specification": tender.description or tender.title or facts.ocid,
             "estimated_annual_value": tender.value if tender.value is not None and tender.value >= 0 else None,
-            "currency": tender.currency if is_currency(tender.currency) else "USD",
+            "currency": tender.currency if self.valid_currency(tender.currency) else "USD",
             "delivery_country": buyer.country,
             "delivery_region": buyer.region,
             "delivery_city": buyer.city,
         }
+        if buyer.pk < 0:
+            self.write_organisations()  # an open requirement is written now, and its buyer first
         # The buyers app writes it: a new one is announced as published (matching queues its run from that signal),
         # a changed one as changed, an unchanged one not at all.
         requirement, created = buyer_services.import_requirement(
@@ -273,26 +346,22 @@ class _Importer:
             c for award in facts.awards for c in award.classifications
         ]
         title = (tender.title if tender else "") or first.title or facts.ocid
-        day = facts.date or first.date or timezone.localdate()
+        day = facts.date or first.date or self.today
         value = tender.value if tender and tender.value is not None and tender.value >= 0 else None
-        currency = tender.currency if tender and is_currency(tender.currency) else "USD"
+        currency = tender.currency if tender and self.valid_currency(tender.currency) else "USD"
         self.historic.append(
-            buyer_services.HistoricTender(
-                buyer_id=buyer.pk,
-                title=title,
-                specification=(tender.description if tender else "") or title,
-                category_ids=tuple(self.category(c).pk for c in classifications),
-                published_at=_moment(day),
-                awarded=True,
-                estimated_annual_value=value,
-                currency=currency,
-                delivery_country=str(buyer.country or ""),
-                delivery_region=buyer.region or "",
-                delivery_city=buyer.city or "",
+            (
+                buyer,  # provisional id until the file's new organisations are written
+                title,
+                (tender.description if tender else "") or title,
+                tuple(self.category(c).pk for c in classifications),
+                self.moment(day),
+                value,
+                currency,
             )
         )
-        self.historic_ocids.append(facts.ocid)
-        provisional_id = -len(self.historic)
+        provisional_id = self.provisional()
+        self.historic_ids.append((facts.ocid, provisional_id))
         self.remember(facts.ocid, "requirement", "tender", provisional_id)
         self.counts["historic requirements created"] += 1
         return _Historic(provisional_id)
@@ -307,7 +376,10 @@ class _Importer:
         if share is not None and not self.valid_currency(award.currency):
             self.counts["award values without a currency"] += 1
             share = None
-        day = min(award.date or facts.date or timezone.localdate(), timezone.localdate())
+        value = share.quantize(_CENTS) if share is not None else None
+        day = min(award.date or facts.date or self.today, self.today)
+        requirement_id = requirement.pk if requirement else None
+        category_id = categories[0].pk if categories else None
         for supplier_key in award.supplier_keys:
             key = f"{award.id}:{supplier_key}"
             if self.mapped(facts.ocid, "linkage", key) or (facts.ocid, key) in self.pending_awards:
@@ -316,23 +388,15 @@ class _Importer:
             supplier_org = self.organisation(facts, supplier_key)
             if supplier_org is None or supplier_org.kind != Organisation.Kind.SME:
                 continue
-            profile = self.profile(supplier_org)
-            deal = linkage_services.ImportedDeal(
-                buyer_id=buyer.pk,
-                supplier_id=profile.pk,
-                requirement_id=requirement.pk if requirement else None,
-                category_id=categories[0].pk if categories else None,
-                date=day,
-                value=share.quantize(Decimal("0.01")) if share is not None else None,
-                currency=award.currency,
-                description=award.title,
+            profile_id = self.profile(supplier_org)
+            self.deals.append(
+                (buyer.pk, profile_id, requirement_id, category_id, day, value, award.currency, award.title)
             )
-            self.deals.append(deal)
-            self.pending_awards[(facts.ocid, key)] = deal.key
+            self.pending_awards[(facts.ocid, key)] = (buyer.pk, profile_id, requirement_id)
             for category in categories:
-                if (profile.pk, category.pk) not in self.capabilities:
-                    self.capabilities.add((profile.pk, category.pk))
-                    self.new_capabilities.append((profile.pk, category, award.title or category.name_en, day))
+                if (profile_id, category.pk) not in self.capabilities:
+                    self.capabilities.add((profile_id, category.pk))
+                    self.new_capabilities.append((profile_id, category, award.title or category.name_en, day))
 
     def payments(self, facts: ReleaseFacts) -> None:
         keys_by_award: dict[str, list[tuple]] = defaultdict(list)
@@ -360,15 +424,15 @@ class _Importer:
                 continue
             buyer_id, supplier_id, requirement_id = targets[0]
             self.deals.append(
-                linkage_services.ImportedDeal(
-                    buyer_id=buyer_id,
-                    supplier_id=supplier_id,
-                    requirement_id=requirement_id,
-                    category_id=None,
-                    date=min(payment.date, timezone.localdate()),
-                    value=payment.value.quantize(Decimal("0.01")),
-                    currency=payment.currency,
-                    description=f"OCDS {facts.ocid} payment",
+                (
+                    buyer_id,
+                    supplier_id,
+                    requirement_id,
+                    None,
+                    min(payment.date, self.today),
+                    payment.value.quantize(_CENTS),
+                    payment.currency,
+                    f"OCDS {facts.ocid} payment",
                 )
             )
             self.pending_payments[(facts.ocid, payment.id)] = targets[0]
@@ -378,48 +442,76 @@ class _Importer:
             known = {i for (_o, kind, _k), i in self.objects.items() if kind == "linkage"}
             self.linkage_keys = {
                 pk: (buyer_id, supplier_id, requirement_id)
-                for pk, buyer_id, supplier_id, requirement_id in Linkage.objects.filter(pk__in=known).values_list(
+                for pk, buyer_id, supplier_id, requirement_id in Linkage.objects.filter(among("pk", known)).values_list(
                     "pk", "buyer_id", "supplier_id", "requirement_id"
                 )
             }
         return self.linkage_keys.get(linkage_id)
 
     def save_historic_requirements(self) -> None:
-        """Write the file's historic requirements; deals and keys that carry their provisional ids get the real ones."""
+        """Write the file's historic requirements; their provisional ids map to the real ones."""
         if not self.historic:
             return
-        ids = buyer_services.bulk_import_historic_requirements(tenders=self.historic)
-        real = {-(position + 1): pk for position, pk in enumerate(ids)}
-        for ocid, pk in zip(self.historic_ocids, ids, strict=True):
+        tenders = [
+            buyer_services.HistoricTender(
+                buyer_id=buyer.pk,
+                title=title,
+                specification=specification,
+                category_ids=category_ids,
+                published_at=published_at,
+                awarded=True,
+                estimated_annual_value=value,
+                currency=currency,
+                delivery_country=str(buyer.country or ""),
+                delivery_region=buyer.region or "",
+                delivery_city=buyer.city or "",
+            )
+            for buyer, title, specification, category_ids, published_at, value, currency in self.historic
+        ]
+        ids = buyer_services.bulk_import_historic_requirements(tenders=tenders)
+        for (ocid, provisional_id), pk in zip(self.historic_ids, ids, strict=True):
+            self.real[provisional_id] = pk
             self.remember(ocid, "requirement", "tender", pk)
 
-        def resolved(key: tuple) -> tuple:
-            return (key[0], key[1], real.get(key[2], key[2])) if key[2] is not None else key
-
-        self.deals = [
-            replace(deal, requirement_id=real.get(deal.requirement_id, deal.requirement_id))
-            if deal.requirement_id is not None and deal.requirement_id < 0
-            else deal
-            for deal in self.deals
-        ]
-        self.pending_awards = {where: resolved(key) for where, key in self.pending_awards.items()}
-        self.pending_payments = {where: resolved(key) for where, key in self.pending_payments.items()}
-
     def flush(self) -> None:
-        """Record the file's awards and payments in bulk, then remember what each became."""
+        """Write what the file created, in bulk: organisations and profiles, historic requirements, then the awards
+        and payments as linkages and transactions; remember what each became."""
+        self.write_organisations()
         self.save_historic_requirements()
-        linkages, counts = linkage_services.import_history(deals=self.deals)
+        resolved = self.resolved
+
+        def real_key(key: tuple) -> tuple:
+            return (resolved(key[0]), resolved(key[1]), resolved(key[2]))
+
+        deals = [
+            linkage_services.ImportedDeal(
+                buyer_id=resolved(buyer_id),
+                supplier_id=resolved(supplier_id),
+                requirement_id=resolved(requirement_id),
+                category_id=category_id,
+                date=day,
+                value=value,
+                currency=currency,
+                description=description,
+            )
+            for buyer_id, supplier_id, requirement_id, category_id, day, value, currency, description in self.deals
+        ]
+        linkages, counts = linkage_services.record_imported_history(deals=deals)
         self.counts.update(counts)
         for (ocid, key), linkage_key in self.pending_awards.items():
-            self.remember(ocid, "linkage", key, linkages[linkage_key].pk)
+            self.remember(ocid, "linkage", key, linkages[real_key(linkage_key)])
         for (ocid, payment_id), linkage_key in self.pending_payments.items():
-            self.remember(ocid, "payment", payment_id, linkages[linkage_key].pk)
+            self.remember(ocid, "payment", payment_id, linkages[real_key(linkage_key)])
         # The suppliers app writes them, and touches the profiles so the engine picks the capabilities up.
-        supplier_services.bulk_add_imported_capabilities(capabilities=self.new_capabilities)
+        supplier_services.bulk_add_imported_capabilities(
+            capabilities=[
+                (resolved(profile_id), category, description, day)
+                for profile_id, category, description, day in self.new_capabilities
+            ]
+        )
 
-    @staticmethod
-    def valid_currency(code: str) -> bool:
-        return is_currency(code)
+
+_CENTS = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -521,7 +613,7 @@ def import_file(
             importer.preload_identifiers([facts for items in grouped.values() for _source, facts in items])
             seen_digests: dict[str, set[str]] = defaultdict(set)
             newest_by_ocid: dict[str, dt.date] = {}
-            for ocid, digest, day in ImportedRecord.objects.filter(ocid__in=list(grouped)).values_list(
+            for ocid, digest, day in ImportedRecord.objects.filter(among("ocid", grouped)).values_list(
                 "ocid", "digest", "latest_release_date"
             ):
                 seen_digests[ocid].add(digest)
@@ -546,14 +638,14 @@ def import_file(
                             raise _Rejected(f"{path.name}: {where}: {rejection}") from rejection
                         except ValidationError as error:
                             raise _Rejected(f"{path.name}: {where}: {'; '.join(error.messages)}") from error
-                    records.append(ImportedRecord(ocid=ocid, digest=digest, latest_release_date=latest))
+                    records.append((ocid, digest, latest))
                     report.counts["processes imported"] += 1
                 done += len(items)
                 if progress:
                     progress(done, report.releases)
             importer.flush()
             importer.save_objects()
-            ImportedRecord.objects.bulk_create(records, batch_size=2000)
+            insert_rows(ImportedRecord, ("ocid", "digest", "latest_release_date"), records)
     except _Rejected as rejection:
         report.rejected = str(rejection)
         report.counts.clear()
