@@ -8,6 +8,7 @@ file, the JSON path and the reason, so a broken file is reported once and nothin
 """
 
 import gzip
+import json
 import re
 import zlib
 from collections.abc import Iterator
@@ -24,6 +25,10 @@ _PEEK = 1024 * 1024  # JSON Lines are told from a document by the first line, wh
 _BOM = b"\xef\xbb\xbf"
 _SPACE = re.compile(rb"[ \t\r]*")
 _BLANK = re.compile(rb"[ \t\r\n]*")
+# A JSON Lines line up to this size is parsed whole by the json module (C, several times ijson's speed); a longer one
+# is streamed like a document.
+_WHOLE_LINE = 4 * 2**20
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 class OcdsFileError(ValueError):
@@ -111,6 +116,19 @@ class _Lines:
             self.in_line = True
             return True
         return False
+
+    def take(self, limit: int) -> tuple[bytes, bool]:
+        """The current line's bytes (``read`` gives what is left of it) up to about ``limit``; True when that is
+        the whole line."""
+        parts, size = [], 0
+        while size <= limit:
+            data = self.read(_CHUNK)
+            if data:
+                parts.append(data)
+                size += len(data)
+            if not data or not self.in_line:
+                return b"".join(parts), True
+        return b"".join(parts), False
 
     def read(self, size: int = -1) -> bytes:
         if size == 0:
@@ -267,6 +285,44 @@ class _Document:
         raise OcdsFileError(self.name, where, "not valid JSON: premature end")
 
 
+def _refuse(text: str):
+    raise ValueError(text)
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if number in (_INFINITY, -_INFINITY):
+        raise ValueError(text)  # ijson refuses the overflow: the streamed reading says so
+    return number
+
+
+_INFINITY = float("inf")
+
+
+def _whole_release(line: bytes, max_depth: int) -> dict | None:
+    """The bare release a JSON Lines line holds, parsed whole; None for anything the streamed reading must look at
+    (a package, broken JSON, a value it would read differently, nesting deeper than allowed)."""
+    if _SURROGATE_ESCAPE.search(line):
+        return None  # ijson replaces lone surrogates: read it the same way
+    try:
+        value = json.loads(line.decode(), parse_constant=_refuse, parse_float=_finite)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(value, dict) or "ocid" not in value or "releases" in value or "records" in value:
+        return None
+    if line.count(b"{") + line.count(b"[") <= max_depth:
+        return value  # not that many objects and arrays (in strings too) in all: none nests deeper
+    stack, limit = [(value, 1)], max_depth
+    while stack:
+        container, depth = stack.pop()
+        if depth > limit:
+            return None
+        for item in container.values() if type(container) is dict else container:
+            if type(item) is dict or type(item) is list:
+                stack.append((item, depth + 1))
+    return value
+
+
 def _first_line_is_a_value(line: bytes, max_depth: int) -> bool:
     """Whether the first line holds a whole JSON value (or a broken one), rather than the start of a document."""
     depth, started = 0, False
@@ -372,7 +428,15 @@ def iter_releases(
             reader = _Lines(replay)
             while reader.next_line():
                 where = f"line {reader.number}"
-                for source in _Document(reader, name=name, where=where, max_depth=max_depth).releases():
+                line, whole = reader.take(_WHOLE_LINE)
+                release = _whole_release(line, max_depth) if whole else None
+                if release is not None:
+                    found += 1
+                    yield _checked(name, where, release)
+                    continue
+                # Anything else (a package, a long line, a problem to name) is streamed, from the line's start.
+                stream = _Replay(line, reader)
+                for source in _Document(stream, name=name, where=where, max_depth=max_depth).releases():
                     found += 1
                     yield source
         if not found:
