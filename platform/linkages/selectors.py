@@ -2,7 +2,8 @@
 
 from decimal import Decimal
 
-from django.db.models import BooleanField, Count, Exists, Max, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import BooleanField, Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum, Value, Window
+from django.db.models.functions import RowNumber
 
 from accounts.models import Membership
 from accounts.permissions import is_agency_staff
@@ -102,28 +103,42 @@ def pipeline_columns(
     ):
         by_currency = estimated.setdefault(stage, {})
         by_currency[currency] = by_currency.get(currency, Decimal(0)) + value
-    cards = base.select_related("buyer", "supplier__organisation", "requirement").order_by("-last_activity_at", "-pk")
-    columns = []
+    windows = {}
     for stage in stages:
         count = counts.get(stage, 0)
         last_page = max(1, -(-count // per_column))
         page = min(max(1, pages.get(stage, 1)), last_page)
-        offset = (page - 1) * per_column
-        columns.append(
-            {
-                "stage": stage,
-                "label": Stage(stage).label,
-                "count": count,
-                "transacted": sorted(transacted.get(stage, {}).items()),
-                "estimated": sorted(estimated.get(stage, {}).items()),
-                "cards": list(cards.filter(stage=stage)[offset : offset + per_column]) if count else [],
-                "page": page,
-                "pages": last_page,
-                "first": offset + 1,
-                "last": min(offset + per_column, count),
-            }
-        )
-    return columns
+        windows[stage] = (page, last_page, (page - 1) * per_column)
+    # Every column's page of cards in one query: each linkage numbered within its stage, newest activity first.
+    shown = Q(pk__in=[])
+    for stage, (_page, _last_page, offset) in windows.items():
+        if counts.get(stage):
+            shown |= Q(stage=stage, place__gt=offset, place__lte=offset + per_column)
+    numbered = base.annotate(
+        place=Window(RowNumber(), partition_by=[F("stage")], order_by=[F("last_activity_at").desc(), F("pk").desc()])
+    )
+    cards: dict[str, list[Linkage]] = {}
+    for linkage in (
+        numbered.filter(shown)
+        .select_related("buyer", "supplier__organisation", "requirement")
+        .order_by("-last_activity_at", "-pk")
+    ):
+        cards.setdefault(linkage.stage, []).append(linkage)
+    return [
+        {
+            "stage": stage,
+            "label": Stage(stage).label,
+            "count": counts.get(stage, 0),
+            "transacted": sorted(transacted.get(stage, {}).items()),
+            "estimated": sorted(estimated.get(stage, {}).items()),
+            "cards": cards.get(stage, []),
+            "page": page,
+            "pages": last_page,
+            "first": offset + 1,
+            "last": min(offset + per_column, counts.get(stage, 0)),
+        }
+        for stage, (page, last_page, offset) in windows.items()
+    ]
 
 
 def stage_history() -> QuerySet[LinkageStageChange]:

@@ -155,25 +155,26 @@ def verification_cases(*, query: str = "", kind: str = "", country: str = "", pe
     itself, its supplier profile or any of its certificates. Each row carries ``organisation_pending``,
     ``profile_pending``, ``pending_certificates`` (a count) and ``waiting_since`` (its oldest pending item), oldest
     first. ``query`` matches the legal or trade name or the tax identifier; ``pending`` is one of ``PENDING_PARTS``."""
-    pending_profile = SupplierProfile.objects.filter(
-        organisation_id=OuterRef("pk"), verification_status=VerificationStatus.PENDING
+    waiting = VerificationStatus.PENDING
+    # The organisation's one profile is joined (one to one); its certificates are found by the profile's id (indexed).
+    pending_certificates = (
+        Certification.objects.filter(profile_id=OuterRef("supplier_profile__id"), verification_status=waiting)
+        .order_by()
+        .values("profile_id")
     )
-    pending_certificates = Certification.objects.filter(
-        profile__organisation_id=OuterRef("pk"), verification_status=VerificationStatus.PENDING
-    ).order_by()
-    certificate_count = pending_certificates.values("profile__organisation_id").annotate(n=Count("pk")).values("n")
-    oldest_certificate = (
-        pending_certificates.values("profile__organisation_id").annotate(first=Min("created_at")).values("first")
-    )
+    certificate_count = pending_certificates.annotate(n=Count("pk")).values("n")
+    oldest_certificate = pending_certificates.annotate(first=Min("created_at")).values("first")
     queryset = (
         Organisation.objects.exclude(kind=Organisation.Kind.AGENCY)
         .annotate(
             organisation_pending=Case(
-                When(verification_status=VerificationStatus.PENDING, then=Value(True)),
+                When(verification_status=waiting, then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
+            profile_pending=Case(
+                When(supplier_profile__verification_status=waiting, then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             ),
-            profile_pending=Exists(pending_profile),
             pending_certificates=Coalesce(Subquery(certificate_count, output_field=IntegerField()), 0),
         )
         .filter(Q(organisation_pending=True) | Q(profile_pending=True) | Q(pending_certificates__gt=0))
@@ -196,8 +197,10 @@ def verification_cases(*, query: str = "", kind: str = "", country: str = "", pe
         queryset = queryset.filter(pending_certificates__gt=0)
     never = Value(_NEVER, output_field=DateTimeField())
     since = Least(
-        Case(When(verification_status=VerificationStatus.PENDING, then=F("created_at")), default=never),
-        Coalesce(Subquery(pending_profile.values("created_at")[:1], output_field=DateTimeField()), never),
+        Case(When(verification_status=waiting, then=F("created_at")), default=never),
+        Case(
+            When(supplier_profile__verification_status=waiting, then=F("supplier_profile__created_at")), default=never
+        ),
         Coalesce(Subquery(oldest_certificate, output_field=DateTimeField()), never),
     )
     return queryset.annotate(waiting_since=since).order_by("waiting_since", "pk")
