@@ -1,6 +1,7 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import api
+from . import api, views
 
 app_name = "development"
 
@@ -15,5 +16,22 @@ router.register("attendance", api.AttendanceViewSet, basename="development-atten
 router.register("outcomes", api.OutcomeViewSet, basename="development-outcome")
 router.register("vouchers", api.VoucherViewSet, basename="development-voucher")
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.programme_list, name="list"),
+    path("new/", views.programme_form, name="create"),
+    path("mine/", views.mine, name="mine"),
+    path("<int:pk>/", views.programme_detail, name="detail"),
+    path("<int:pk>/edit/", views.programme_form, name="edit"),
+    path("<int:pk>/enrol/", views.programme_enrol, name="enrol"),
+    path("<int:pk>/sessions/", views.programme_session, name="session"),
+    path("<int:pk>/export/<slug:table>.<str:fmt>", views.programme_export, name="export"),
+    path("interventions/<int:pk>/", views.intervention_detail, name="intervention"),
+    path("interventions/<int:pk>/move/", views.intervention_move, name="move"),
+    path("interventions/<int:pk>/diagnosis/", views.intervention_diagnostic, name="diagnose"),
+    path("interventions/<int:pk>/projects/", views.intervention_project, name="project"),
+    path("interventions/<int:pk>/projects/<int:project_pk>/", views.project_status, name="project_status"),
+    path("interventions/<int:pk>/attendance/", views.intervention_attendance, name="attendance"),
+    path("interventions/<int:pk>/outcomes/", views.intervention_outcome, name="outcome"),
+    path("interventions/<int:pk>/<slug:action>/", views.intervention_status, name="status"),
+]
 api_urlpatterns = router.urls
