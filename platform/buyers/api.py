@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 from django_countries.serializer_fields import CountryField
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -18,7 +18,7 @@ from suppliers.selectors import listed_profiles
 from taxonomy.models import Category, CertificationStandard
 
 from . import selectors, services
-from .models import Requirement, RequirementInvitation
+from .models import PurchasingDeclaration, Requirement, RequirementInvitation
 
 
 class RequiredCertificationSerializer(serializers.Serializer):
@@ -200,3 +200,54 @@ class RequirementViewSet(viewsets.ModelViewSet):
             status_code = status.HTTP_200_OK
         invitations = selectors.invitations_visible_to(user=request.user, requirement=requirement)
         return Response(RequirementInvitationSerializer(invitations, many=True).data, status=status_code)
+
+
+def _declaring_buyers(user):
+    return selectors.buyer_organisations_for(user=user)
+
+
+class PurchasingDeclarationSerializer(serializers.ModelSerializer):
+    buyer = VisiblePrimaryKeyRelatedField(visible=_declaring_buyers)
+    buyer_name = serializers.CharField(source="buyer.legal_name", read_only=True)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    total_purchases = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
+    local_purchases = serializers.DecimalField(
+        max_digits=16, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    local_share_target = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False, allow_null=True
+    )
+
+    class Meta:
+        model = PurchasingDeclaration
+        fields = [
+            "id",
+            "buyer",
+            "buyer_name",
+            "year",
+            "currency",
+            "total_purchases",
+            "local_purchases",
+            "local_share_target",
+            "declared_at",
+        ]
+        read_only_fields = ["declared_at"]
+        validators = []  # declaring a year again replaces it (the service)
+
+    def create(self, validated_data):
+        return services.declare_purchases(actor=self.context["request"].user, **validated_data)
+
+
+class PurchasingDeclarationViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """What each buyer declares it buys in a year altogether (and locally, and its target): the denominator of the
+    dashboard's local share. A buyer's owners and members declare its own; agency staff any buyer's. Declaring a
+    year again replaces it."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = PurchasingDeclarationSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return PurchasingDeclaration.objects.none()
+        buyers = selectors.buyer_organisations_for(user=self.request.user)
+        return PurchasingDeclaration.objects.filter(buyer__in=buyers).select_related("buyer").order_by("buyer", "-year")

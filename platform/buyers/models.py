@@ -126,3 +126,30 @@ class RequirementInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier} invited to {self.requirement}"
+
+
+class PurchasingDeclaration(models.Model):
+    """What a buyer reports buying in a year, all suppliers together, and how much of it locally: the denominator of
+    its local share (Enlace records only the purchases it helped start, which are all local by construction)."""
+
+    buyer = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="purchasing_declarations")
+    year = models.PositiveSmallIntegerField(_("year"))
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    total_purchases = models.DecimalField(_("total purchases"), max_digits=16, decimal_places=2)
+    local_purchases = models.DecimalField(
+        _("purchases from local suppliers"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    local_share_target = models.DecimalField(
+        _("target local share %"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    declared_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["buyer", "-year"]
+        constraints = [models.UniqueConstraint(fields=["buyer", "year"], name="one_declaration_per_buyer_year")]
+
+    def __str__(self) -> str:
+        return f"{self.buyer} {self.year}: {self.total_purchases} {self.currency}"

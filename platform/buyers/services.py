@@ -11,12 +11,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from accounts.permissions import has_buyer_powers
-from core.bulk import insert_rows
 from core.currency import validate_currency
 from core.updates import update_fields
 from suppliers.models import VerificationStatus
 
-from .models import RequiredCertification, Requirement, RequirementInvitation
+from .models import PurchasingDeclaration, RequiredCertification, Requirement, RequirementInvitation
 from .selectors import buyer_organisations_for, may_manage
 from .signals import requirement_changed, requirement_published
 
@@ -244,64 +243,38 @@ class HistoricTender:
 @transaction.atomic(savepoint=False)  # inside the import's one transaction
 def bulk_import_historic_requirements(*, tenders: list[HistoricTender]) -> list[int]:
     """Record past tenders as historic requirements (awarded or closed, dated by their release) in a few queries;
-    returns their ids in order. History is not news: nothing is announced and no match run is queued. Written with
-    COPY on PostgreSQL (core.bulk): an import's file brings tens of thousands of them."""
+    returns their ids in order. History is not news: nothing is announced and no match run is queued."""
     rows = []
-    cents = Decimal("0.01")
-    currencies: dict[str, str] = {}
     for tender in tenders:
         value = tender.estimated_annual_value
-        code = tender.currency or "USD"
-        currency = currencies.get(code)
-        if currency is None:
-            currency = currencies[code] = validate_currency(code)
         rows.append(
-            (
-                tender.buyer_id,
-                (tender.title or "")[:255],
-                tender.specification or tender.title or "",
-                None if value is None or value < 0 else Decimal(value).quantize(cents),
-                currency,
-                tender.delivery_country,
-                tender.delivery_region[:128],
-                tender.delivery_city[:128],
-                Requirement.Status.AWARDED.value if tender.awarded else Requirement.Status.CLOSED.value,
-                Requirement.Visibility.PUBLIC.value,
-                tender.published_at,
-                tender.published_at,
-                True,
+            Requirement(
+                buyer_id=tender.buyer_id,
+                title=(tender.title or "")[:255],
+                specification=tender.specification or tender.title or "",
+                estimated_annual_value=None if value is None or value < 0 else Decimal(value).quantize(Decimal("0.01")),
+                currency=validate_currency(tender.currency or "USD"),
+                delivery_country=tender.delivery_country,
+                delivery_region=tender.delivery_region[:128],
+                delivery_city=tender.delivery_city[:128],
+                status=Requirement.Status.AWARDED if tender.awarded else Requirement.Status.CLOSED,
+                visibility=Requirement.Visibility.PUBLIC,
+                published_at=tender.published_at,
+                closed_at=tender.published_at,
+                historic=True,
             )
         )
-    ids = insert_rows(
-        Requirement,
-        (
-            "buyer_id",
-            "title",
-            "specification",
-            "estimated_annual_value",
-            "currency",
-            "delivery_country",
-            "delivery_region",
-            "delivery_city",
-            "status",
-            "visibility",
-            "published_at",
-            "closed_at",
-            "historic",
-        ),
-        rows,
-        returning_ids=True,
-    )
-    insert_rows(
-        Requirement.categories.through,
-        ("requirement_id", "category_id"),
+    created = Requirement.objects.bulk_create(rows, batch_size=2000)
+    links = Requirement.categories.through
+    links.objects.bulk_create(
         [
-            (requirement_id, category_id)
-            for requirement_id, tender in zip(ids, tenders, strict=True)
+            links(requirement_id=requirement.pk, category_id=category_id)
+            for requirement, tender in zip(created, tenders, strict=True)
             for category_id in dict.fromkeys(tender.category_ids)
         ],
+        batch_size=5000,
     )
-    return ids
+    return [requirement.pk for requirement in created]
 
 
 @transaction.atomic(savepoint=False)  # per tender, inside the import's one transaction
@@ -350,3 +323,69 @@ def delete_draft(*, requirement: Requirement, actor) -> None:
     if requirement.status != Requirement.Status.DRAFT:
         raise ValidationError({"status": [_("Only drafts can be deleted; close the requirement instead.")]})
     requirement.delete()
+
+
+# -- what the buyer buys altogether ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def declare_purchases(
+    *,
+    actor,
+    buyer: Organisation,
+    year: int,
+    total_purchases,
+    currency: str = "USD",
+    local_purchases=None,
+    local_share_target=None,
+) -> PurchasingDeclaration:
+    """The buyer's own figure of a year's purchases (and of its local part and target); declared again, replaced."""
+    if not buyer_organisations_for(user=actor).filter(pk=buyer.pk).exists():
+        raise PermissionDenied(_("Only the buyer's team and agency staff declare its purchases."))
+    errors = {}
+    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= timezone.localdate().year + 1:
+        errors["year"] = [_("Enter a year from 2000 to next year.")]
+    try:
+        currency = validate_currency(currency)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    amounts = {}
+    for field, value in (("total_purchases", total_purchases), ("local_purchases", local_purchases)):
+        if value is None and field == "local_purchases":
+            amounts[field] = None
+            continue
+        try:
+            amounts[field] = Decimal(str(value))
+            if not amounts[field].is_finite() or amounts[field] < 0 or amounts[field] >= Decimal("1e14"):
+                raise ValueError
+        except (ArithmeticError, ValueError):
+            errors[field] = [_("Enter an amount, zero or more.")]
+    if "total_purchases" not in errors and amounts.get("total_purchases") == 0:
+        errors["total_purchases"] = [_("A year's purchases are more than zero.")]
+    if (
+        not errors
+        and amounts["local_purchases"] is not None
+        and amounts["local_purchases"] > amounts["total_purchases"]
+    ):
+        errors["local_purchases"] = [_("Local purchases cannot exceed the total.")]
+    if local_share_target is not None:
+        try:
+            local_share_target = Decimal(str(local_share_target))
+            if not local_share_target.is_finite() or not 0 <= local_share_target <= 100:
+                raise ValueError
+        except (ArithmeticError, ValueError):
+            errors["local_share_target"] = [_("Enter a percentage from 0 to 100.")]
+    if errors:
+        raise ValidationError(errors)
+    declaration, _created = PurchasingDeclaration.objects.update_or_create(
+        buyer=buyer,
+        year=year,
+        defaults={
+            "currency": currency,
+            "total_purchases": amounts["total_purchases"],
+            "local_purchases": amounts["local_purchases"],
+            "local_share_target": local_share_target,
+            "declared_by": actor,
+        },
+    )
+    return declaration

@@ -7,6 +7,7 @@ app_name = "buyers"
 
 router = SimpleRouter()
 router.register("requirements", api.RequirementViewSet, basename="buyers-requirement")
+router.register("purchasing-declarations", api.PurchasingDeclarationViewSet, basename="buyers-purchasing")
 
 urlpatterns = [
     path("", views.requirement_list, name="list"),

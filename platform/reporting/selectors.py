@@ -32,6 +32,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_noop
 
 from accounts.models import Organisation
+from buyers.models import PurchasingDeclaration
 from linkages.models import PROGRESS, Linkage, LinkageStageChange, Stage, Transaction
 from taxonomy.models import Industry
 
@@ -213,24 +214,88 @@ def _women_employed(linkages) -> dict:
     return {key: value or 0 for key, value in figures.items()}
 
 
-def _local_share_by_buyer(transactions) -> list[dict]:
+def _usd_at_year_end(amount: Decimal | None, currency: str, year: int, rates: dict) -> Decimal | None:
+    """``amount`` in USD at the last rate known on 31 December of ``year`` (None when there is none)."""
+    if amount is None:
+        return None
+    if currency == "USD":
+        return amount
+    year_end = dt.date(year, 12, 31)
+    known = [(day, rate) for day, rate in rates.get(currency, ()) if day <= year_end]
+    return amount / known[-1][1] if known else None
+
+
+def _local_share_by_buyer(transactions, filters: Filters) -> list[dict]:
+    """Per buyer: what Enlace's linkages bought from local SMEs against what the buyer declared it bought altogether,
+    over the years it declared (within the period); the buyer's own local share and its target beside it."""
+    declarations = PurchasingDeclaration.objects.select_related("buyer").order_by("buyer__legal_name", "year")
+    if filters.date_from:
+        declarations = declarations.filter(year__gte=filters.date_from.year)
+    if filters.date_to:
+        declarations = declarations.filter(year__lte=filters.date_to.year)
+    if filters.country:  # local means the buyer's own country: the filtered country's buyers
+        declarations = declarations.filter(buyer__country=filters.country)
+    rates: dict[str, list] = {}
+    for currency, day, rate in ExchangeRate.objects.order_by("currency", "valid_from").values_list(
+        "currency", "valid_from", "units_per_usd"
+    ):
+        rates.setdefault(currency, []).append((day, rate))
     local = Q(linkage__supplier__organisation__country=F("linkage__buyer__country"))
-    rows = (
-        transactions.exclude(rate=None)
-        .values("linkage__buyer_id", "linkage__buyer__legal_name", "linkage__buyer__country")
-        .annotate(total=Sum("usd"), local=Sum("usd", filter=local))
-        .order_by("linkage__buyer__legal_name")
-    )
-    return [
-        {
-            "buyer": row["linkage__buyer__legal_name"],
-            "country": row["linkage__buyer__country"],
-            "purchases_usd": round(row["total"] or 0, 2),
-            "local_sme_usd": round(row["local"] or 0, 2),
-            "local_share": round((row["local"] or 0) / row["total"], 3) if row["total"] else None,
-        }
-        for row in rows
-    ]
+    enlace = {
+        (row["linkage__buyer_id"], row["year"]): row["local"] or Decimal(0)
+        for row in transactions.exclude(rate=None)
+        .annotate(year=ExtractYear("date"))
+        .values("linkage__buyer_id", "year")
+        .annotate(local=Sum("usd", filter=local))
+    }
+    buyers: dict[int, dict] = {}
+    for declaration in declarations:
+        row = buyers.setdefault(
+            declaration.buyer_id,
+            {
+                "buyer": declaration.buyer.legal_name,
+                "country": declaration.buyer.country.code,
+                "years": [],
+                "declared_purchases_usd": Decimal(0),
+                "local_sme_usd": Decimal(0),
+                "declared_local_usd": Decimal(0),
+                "target_local_share": None,
+                "unconverted_years": [],
+            },
+        )
+        total = _usd_at_year_end(declaration.total_purchases, declaration.currency, declaration.year, rates)
+        if total is None:
+            row["unconverted_years"].append(declaration.year)
+            continue
+        row["years"].append(declaration.year)
+        row["declared_purchases_usd"] += total
+        row["local_sme_usd"] += enlace.get((declaration.buyer_id, declaration.year), Decimal(0))
+        declared_local = _usd_at_year_end(declaration.local_purchases, declaration.currency, declaration.year, rates)
+        row["declared_local_usd"] = (
+            None
+            if declared_local is None or row["declared_local_usd"] is None
+            else (row["declared_local_usd"] + declared_local)
+        )
+        if declaration.local_share_target is not None:
+            row["target_local_share"] = round(declaration.local_share_target / 100, 3)  # the latest year's target
+    rows = []
+    for row in buyers.values():
+        total = row["declared_purchases_usd"]
+        rows.append(
+            {
+                "buyer": row["buyer"],
+                "country": row["country"],
+                "years": ", ".join(str(year) for year in row["years"]),
+                "declared_purchases_usd": round(total, 2),
+                "local_sme_usd": round(row["local_sme_usd"], 2),
+                "local_share": round(row["local_sme_usd"] / total, 3) if total else None,
+                "declared_local_share": round(row["declared_local_usd"] / total, 3)
+                if total and row["declared_local_usd"] is not None
+                else None,
+                "target_local_share": row["target_local_share"],
+            }
+        )
+    return rows
 
 
 def impact_figures(filters: Filters) -> dict:
@@ -252,7 +317,7 @@ def impact_figures(filters: Filters) -> dict:
         "suppliers_by_region": _suppliers_by_region(organisations),
         "suppliers_by_size": _suppliers_by(organisations, "size_class"),
         "women_employed": _women_employed(new_linkages),
-        "local_share_by_buyer": _local_share_by_buyer(transactions),
+        "local_share_by_buyer": _local_share_by_buyer(transactions, filters),
     }
 
 
@@ -269,8 +334,17 @@ TABLES = {
     "suppliers_by_region": (gettext_noop("Linked suppliers by region"), ["country", "region", "suppliers"]),
     "suppliers_by_size": (gettext_noop("Linked suppliers by size"), ["size_class", "suppliers"]),
     "local_share_by_buyer": (
-        gettext_noop("Share of each buyer's purchases from local SMEs"),
-        ["buyer", "country", "purchases_usd", "local_sme_usd", "local_share"],
+        gettext_noop("Share of each buyer's declared purchases bought from local SMEs through Enlace"),
+        [
+            "buyer",
+            "country",
+            "years",
+            "declared_purchases_usd",
+            "local_sme_usd",
+            "local_share",
+            "declared_local_share",
+            "target_local_share",
+        ],
     ),
     "unconverted": (gettext_noop("Transactions without an exchange rate"), ["currency", "transactions", "value"]),
 }

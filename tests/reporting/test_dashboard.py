@@ -112,8 +112,7 @@ def test_figures_on_a_known_world(world, django_assert_max_num_queries):
     assert funnel["declined"] == 1
     assert figures["time_to_first_transaction"] == {"median_days": 30, "linkages": 2}  # (40 + 20) / 2; manual excluded
     assert figures["women_employed"] == {"suppliers": 3, "employees": 30 + 20 + 9, "women": 10 + 5 + 7}
-    shares = {row["buyer"]: row["local_share"] for row in figures["local_share_by_buyer"]}
-    assert shares == {"Aero MX": Decimal("1.000"), "Cardio CR": Decimal("1.000")}  # BRL purchases are unconverted
+    assert figures["local_share_by_buyer"] == []  # no buyer declared what it buys altogether
     assert {row["region"] for row in figures["suppliers_by_region"]} == {"—"}
     assert sum(row["suppliers"] for row in figures["suppliers_by_region"]) == 4
 
@@ -133,8 +132,7 @@ def test_a_new_rate_converts_what_was_unconverted(world, agency_user):
     figures = impact_figures(Filters())
     assert figures["unconverted"] == []
     assert figures["totals"]["first_usd"] == Decimal("3200.00")
-    shares = {row["buyer"]: row["local_share"] for row in figures["local_share_by_buyer"]}
-    assert shares["Aero MX"] == Decimal(str(round(2000 / 2200, 3)))
+    assert figures["local_share_by_buyer"] == []
 
 
 def test_rates_are_validated_and_only_agency_staff_set_them(agency_user, sme_owner):
@@ -167,14 +165,90 @@ def test_only_agency_staff_see_the_dashboard_exports_and_rates(world, client, ag
     assert 'id="unconverted"' in page
 
 
+def _declare(world):
+    from buyers import services as buyer_services
+
+    staff = factories.AgencyStaffFactory()
+    this_year = TODAY.year
+    buyer_services.declare_purchases(
+        actor=staff, buyer=world["cr_buyer"], year=this_year, total_purchases=Decimal("10000"), currency="USD"
+    )
+    buyer_services.declare_purchases(
+        actor=staff,
+        buyer=world["mx_buyer"],
+        year=this_year,
+        total_purchases=Decimal("1000000"),
+        currency="MXN",
+        local_purchases=Decimal("200000"),
+        local_share_target=Decimal("30"),
+    )
+
+
+def test_the_local_share_uses_the_buyers_declared_purchases(world, agency_user):
+    _declare(world)
+    rows = {row["buyer"]: row for row in impact_figures(Filters())["local_share_by_buyer"]}
+
+    # Cardio CR: 500 USD bought locally this year against 10,000 declared (last year's 1,000 has no declaration).
+    assert rows["Cardio CR"]["local_share"] == Decimal("0.050")
+    assert rows["Cardio CR"]["declared_purchases_usd"] == Decimal("10000.00")
+    # Aero MX: 40,000 MXN = 2,000 USD against 1,000,000 MXN = 50,000 USD; its own figure 20 %, target 30 %.
+    assert rows["Aero MX"]["local_share"] == Decimal("0.040")
+    assert rows["Aero MX"]["declared_local_share"] == Decimal("0.200")
+    assert rows["Aero MX"]["target_local_share"] == Decimal("0.300")
+    # A purchase from abroad, once converted, is still not local and the denominator stays the declared one.
+    services.set_rate(actor=agency_user, currency="brl", units_per_usd=Decimal("4.5"), valid_from=LAST_YEAR)
+    rows = {row["buyer"]: row for row in impact_figures(Filters())["local_share_by_buyer"]}
+    assert rows["Aero MX"]["local_share"] == Decimal("0.040")
+    assert impact_figures(Filters(date_to=LAST_YEAR))["local_share_by_buyer"] == []
+
+
+def test_declaring_purchases_is_for_the_buyer_and_agency_and_checked(world, sme_owner):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from buyers import services as buyer_services
+
+    buyer = world["mx_buyer"]
+    with pytest.raises(PermissionDenied):
+        buyer_services.declare_purchases(actor=sme_owner, buyer=buyer, year=2026, total_purchases=100)
+    other_buyer = factories.BuyerOwnerFactory()
+    with pytest.raises(PermissionDenied):
+        buyer_services.declare_purchases(actor=other_buyer, buyer=buyer, year=2026, total_purchases=100)
+    owner = factories.BuyerOwnerFactory(membership=buyer)
+    for fields, field in (
+        ({"total_purchases": -1}, "total_purchases"),
+        ({"total_purchases": 0}, "total_purchases"),
+        ({"total_purchases": 100, "local_purchases": 200}, "local_purchases"),
+        ({"total_purchases": 100, "currency": "XYZ"}, "currency"),
+        ({"total_purchases": 100, "year": 1990}, "year"),
+        ({"total_purchases": 100, "local_share_target": 120}, "local_share_target"),
+        ({"total_purchases": "lots"}, "total_purchases"),
+    ):
+        with pytest.raises(ValidationError) as error:
+            buyer_services.declare_purchases(actor=owner, buyer=buyer, **{"year": 2026, **fields})
+        assert field in error.value.message_dict
+    buyer_services.declare_purchases(actor=owner, buyer=buyer, year=2026, total_purchases=100)
+    again = buyer_services.declare_purchases(actor=owner, buyer=buyer, year=2026, total_purchases=250)
+    assert (buyer.purchasing_declarations.count(), again.total_purchases) == (1, Decimal("250"))
+
+
 def test_exports_are_real_csv_and_xlsx(world, client, agency_user):
+    _declare(world)
     client.force_login(agency_user)
     rows = list(csv.DictReader(io.StringIO(client.get("/dashboard/export/funnel.csv").content.decode("utf-8-sig"))))
     assert {row["stage"]: row["reached"] for row in rows}["first_transaction"] == "3"
     response = client.get("/dashboard/export/local_share_by_buyer.xlsx?country=MX")
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = list(sheet.values)
-    assert values[0] == ("buyer", "country", "purchases_usd", "local_sme_usd", "local_share")
+    assert values[0] == (
+        "buyer",
+        "country",
+        "years",
+        "declared_purchases_usd",
+        "local_sme_usd",
+        "local_share",
+        "declared_local_share",
+        "target_local_share",
+    )
     assert [row[0] for row in values[1:]] == ["Aero MX"]
     assert client.get("/dashboard/export/nothing.csv").status_code == 404
     assert client.get("/dashboard/export/funnel.pdf").status_code == 404
@@ -215,3 +289,25 @@ def test_the_country_filter_offers_the_countries_that_have_suppliers():
 
     assert offered == ["", "CR", "MX"] or offered == ["", "MX", "CR"]
     assert not DashboardFilterForm({"country": "US"}).is_valid()
+
+
+def test_purchasing_declarations_through_the_api(world, client_for, sme_owner):
+    owner = factories.BuyerOwnerFactory(membership=world["mx_buyer"])
+    payload = {"buyer": world["mx_buyer"].pk, "year": TODAY.year, "currency": "MXN", "total_purchases": "1000000"}
+    assert client_for(sme_owner).post("/api/v1/purchasing-declarations/", payload, format="json").status_code == 400
+    stranger = client_for(factories.BuyerOwnerFactory()).post(
+        "/api/v1/purchasing-declarations/", payload, format="json"
+    )
+    assert stranger.status_code == 400
+    assert "buyer" in stranger.json()["errors"]  # another buyer's id answers as if it did not exist
+    too_local = client_for(owner).post(
+        "/api/v1/purchasing-declarations/", {**payload, "local_purchases": "2000000"}, format="json"
+    )
+    assert too_local.status_code == 400
+    assert "local_purchases" in too_local.json()["errors"]
+    created = client_for(owner).post("/api/v1/purchasing-declarations/", payload, format="json")
+    assert created.status_code == 201
+    assert [row["year"] for row in client_for(owner).get("/api/v1/purchasing-declarations/").json()["results"]] == [
+        TODAY.year
+    ]
+    assert client_for(sme_owner).get("/api/v1/purchasing-declarations/").json()["results"] == []

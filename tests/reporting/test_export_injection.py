@@ -51,6 +51,11 @@ def hostile_world(db):
         currency="USD",
         system=True,
     )
+    from buyers import services as buyer_services
+
+    buyer_services.declare_purchases(
+        actor=factories.AgencyStaffFactory(), buyer=buyer, year=timezone.localdate().year, total_purchases=50_000
+    )
     return buyer, supplier
 
 
