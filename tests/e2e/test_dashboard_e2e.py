@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_agency_reads_filters_downloads_and_sees_a_new_order_count(page, login):
     buyer = factories.BuyerFactory(country="CR")
     supplier = factories.SupplierProfileFactory(organisation=factories.SmeFactory(country="CR"))
+    factories.SmeFactory(country="MX")  # the country filter offers only countries that have suppliers
     linkage, _ = services.create_linkage(actor=None, buyer=buyer, supplier=supplier, stage=Stage.CONTACTED, system=True)
     services.record_transaction(
         actor=None, linkage=linkage, date=timezone.localdate(), value=1000, currency="USD", system=True
