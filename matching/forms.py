@@ -46,3 +46,39 @@ class MatchingPolicyForm(forms.Form):
             "supplied the buyer, when there are that many. The table below shows what it costs in accuracy."
         ),
     )
+
+
+class OpportunityFilterForm(forms.Form):
+    """The SME's opportunities: words of the requirement or its buyer, and how the SME's fit stands."""
+
+    FITS = {
+        "eligible": lambda fit: fit is not None and fit.eligible,
+        "excluded": lambda fit: fit is not None and not fit.eligible,
+        "unassessed": lambda fit: fit is None,
+    }
+
+    q = forms.CharField(label=_("Words in the requirement or the buyer"), required=False, max_length=100)
+    fit = forms.ChoiceField(
+        label=_("Your fit"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            ("eligible", _("You are eligible")),
+            ("excluded", _("A mandatory condition excludes you")),
+            ("unassessed", _("Fit not worked out")),
+        ],
+    )
+
+    def apply(self, entries: list) -> list:
+        """``entries`` (requirement, fit) in their order, keeping those the filters let through (a filter given a
+        value it does not know is left out, the others still apply)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        words = [word.casefold() for word in data.get("q", "").split()]
+        keep = self.FITS.get(data.get("fit", ""), lambda fit: True)
+
+        def matches(requirement) -> bool:
+            text = f"{requirement.title} {requirement.buyer.legal_name}".casefold()
+            return all(word in text for word in words)
+
+        return [(requirement, fit) for requirement, fit in entries if keep(fit) and matches(requirement)]

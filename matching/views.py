@@ -16,7 +16,7 @@ from suppliers.selectors import listed_profiles
 
 from . import selectors, services
 from .explanations import GapWords, component_rows, exclusion_labels, exclusion_rows
-from .forms import MatchFilterForm, MatchingPolicyForm
+from .forms import MatchFilterForm, MatchingPolicyForm, OpportunityFilterForm
 
 SHORTLIST_PER_PAGE = 10  # each ranked supplier explains its score: ten make a page of ~5,700 px, twenty ~11,000
 
@@ -137,7 +137,10 @@ def opportunities(request):
     profile = selectors.own_supplier_profile(user=request.user)
     if profile is None:
         raise PermissionDenied(_("Opportunities are for suppliers: your organisation has no supplier profile."))
-    page = Paginator(selectors.inbox(profile=profile), 20).get_page(request.GET.get("page"))
+    form = OpportunityFilterForm(request.GET or None)
+    page = Paginator(form.apply(selectors.inbox(profile=profile)), 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     words = GapWords()
     certificates = list(profile.certifications.all())  # which mandatory certificate an exclusion lacks
     rows = [
@@ -156,7 +159,8 @@ def opportunities(request):
         "profile": profile,
         "rows": rows,
         "page": page,
-        "query": "",
+        "form": form,
+        "query": query.urlencode(),
         "listed": listed_profiles().filter(pk=profile.pk).exists(),
         "refreshing": selectors.opportunity_refresh_pending(profile=profile),
     }
