@@ -80,3 +80,6 @@ def test_the_demo_server_has_debug_off_and_still_serves_static_files(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+    output = server.stdout.read().decode()
+    assert "runserver 127.0.0.1:" in output
+    assert "No directory at" not in output  # nothing to collect first: static files come from static/ itself
