@@ -299,13 +299,20 @@ def _finite(text: str) -> float:
 _INFINITY = float("inf")
 
 
+def _int64(text: str) -> int:
+    number = int(text)
+    if not -(2**63) < number < 2**63:
+        raise ValueError(text)  # so does ijson: "integer overflow"
+    return number
+
+
 def _whole_release(line: bytes, max_depth: int) -> dict | None:
     """The bare release a JSON Lines line holds, parsed whole; None for anything the streamed reading must look at
     (a package, broken JSON, a value it would read differently, nesting deeper than allowed)."""
     if _SURROGATE_ESCAPE.search(line):
         return None  # ijson replaces lone surrogates: read it the same way
     try:
-        value = json.loads(line.decode(), parse_constant=_refuse, parse_float=_finite)
+        value = json.loads(line.decode(), parse_constant=_refuse, parse_float=_finite, parse_int=_int64)
     except (ValueError, RecursionError):
         return None
     if not isinstance(value, dict) or "ocid" not in value or "releases" in value or "records" in value:
