@@ -294,3 +294,42 @@ def test_overview_shows_the_impact_or_says_too_few(cast, client_for):
     page = client_for(cast["agency"]).get(f"/programmes/{programme.pk}/").content.decode()
     assert 'data-verdict="too_few"' in page
     assert "programme-data" in page
+
+
+@pytest.fixture
+def demo_world(db):
+    """What seed_development needs from the demo: its two agencies with staff, buyers and SMEs in their countries."""
+    for name, country in (
+        ("Programa de Desarrollo de Proveedores — Cámara de Industria", "SV"),
+        ("Agencia de Encadenamientos Productivos", "CR"),
+    ):
+        factories.AgencyStaffFactory(membership=factories.AgencyFactory(legal_name=name, country=country))
+    for country in ("SV", "MX", "CR", "CR"):
+        factories.BuyerFactory(country=country)
+    for n in range(36):
+        factories.SupplierProfileFactory(organisation=factories.SmeFactory(country=("SV", "MX", "CR")[n % 3]))
+
+
+def test_the_demo_programmes_have_an_impact_estimate(demo_world, client_for):
+    from development import selectors
+    from development.demo import seed_development
+
+    today = dt.date(2026, 11, 30)
+    created = seed_development(today=today, password="demo-pass")
+    assert created["programmes"] == 2
+    assert seed_development(today=today, password="demo-pass") == {}  # idempotent
+    salvador = Programme.objects.get(name__contains="El Salvador")
+    assert salvador.anchor_buyers.count() == 2
+    assert salvador.diagnostic_template == "el_salvador_6"
+    assert Programme.objects.get(name__contains="CORFO").diagnostic_template == "readiness_8"
+    assert len(set(salvador.interventions.values_list("phase", flat=True))) >= 3
+    estimate = selectors.programme_impact(programme=salvador, kpi="productivity")
+    assert estimate.verdict != "too_few", estimate.reason
+    assert estimate.att > 0
+    assert selectors.training_figures(programme=salvador)["women"] > 0
+    # A consultant signs in with the demo password and sees its workload.
+    consultant = salvador.interventions.exclude(consultant=None).first().consultant.user
+    assert consultant.check_password("demo-pass")
+    assert 'id="mine-consultant"' in client_for(consultant).get("/programmes/mine/").content.decode()
+    page = client_for(salvador.agency.memberships.first().user).get(f"/programmes/{salvador.pk}/").content.decode()
+    assert 'data-verdict="increase"' in page
