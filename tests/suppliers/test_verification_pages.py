@@ -328,3 +328,14 @@ def test_the_home_page_count_is_the_queue_rows(client, agency_user):
     assert selectors.pending_verification_count() == 2
     client.force_login(agency_user)
     assert client.get("/").context["pending_verifications"] == 2
+
+
+def test_bulk_approval_and_the_verdict_need_the_csrf_token(agency_user):
+    from django.test import Client
+
+    organisation, _profile, _certificates = _new_sme()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(agency_user)
+    assert client.post(f"{QUEUE}approve/", {"organisation": [organisation.pk]}).status_code == 403
+    assert client.post(f"/suppliers/verification/organisations/{organisation.pk}/", {"approve": "1"}).status_code == 403
+    assert _status(organisation) == "pending"
