@@ -570,7 +570,7 @@ def seed_demo(
     with progress.stage("impact reporting: exchange rates") as stage:
         record(stage, seed_reporting(today=today))
     with progress.stage("supplier-development programmes") as stage:
-        record(stage, seed_development(today=today, password=DEMO_PASSWORD))
+        record(stage, seed_development(today=today))
     with progress.stage("dormant linkages") as stage:
         record(stage, {"dormant linkages": mark_dormant_linkages()})
     with progress.stage("matching: ranking open requirements, training the first learned ranker") as stage:

@@ -13,10 +13,8 @@ comparison group.
 
 import datetime as dt
 import random
-import secrets
 from decimal import Decimal
 
-from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +25,7 @@ from suppliers.models import SupplierProfile
 from . import services
 from .models import (
     KPI_UNITS,
+    Attendance,
     Consultant,
     FollowUpRequest,
     ImprovementProject,
@@ -118,15 +117,13 @@ TOPICS = [
 ]
 
 
-def _consultants(agency: Organisation, prefix: str, password: str) -> list[Consultant]:
+def _consultants(agency: Organisation, prefix: str, password_hash: str) -> list[Consultant]:
     roster = []
-    password_hash = None
     for name, email, specialties in CONSULTANTS[prefix]:
         consultant = Consultant.objects.filter(email=email).first()
         if consultant is None:
             user = User.objects.filter(email=email).first()
             if user is None:
-                password_hash = password_hash or make_password(password)
                 user = User.objects.create(email=email, full_name=name, password=password_hash)
             consultant = Consultant.objects.create(
                 user=user,
@@ -172,7 +169,7 @@ def _measure(rows, *, programme, supplier, intervention, kpi, kind, day, value, 
 
 
 @transaction.atomic
-def _seed_programme(spec: dict, *, today: dt.date, password: str) -> dict[str, int] | None:
+def _seed_programme(spec: dict, *, today: dt.date) -> dict[str, int] | None:
     agency = Organisation.objects.filter(kind=Organisation.Kind.AGENCY, legal_name__startswith=spec["agency"]).first()
     staff = (
         User.objects.filter(memberships__organisation=agency, memberships__role__in=["owner", "member"])
@@ -198,7 +195,9 @@ def _seed_programme(spec: dict, *, today: dt.date, password: str) -> dict[str, i
     size = min(spec["suppliers"], len(pool) // 2)
     phases = [spec["phases"][n * len(spec["phases"]) // size] for n in range(size)]
     rng = random.Random(f"enlace-development-{spec['name']}")
-    consultants = _consultants(agency, spec["agency"], password)
+    # The demo's people share one password (DEMO_PASSWORD): the consultants get the agency staff's hash, which
+    # also spares hashing it again (seconds on a busy machine).
+    consultants = _consultants(agency, spec["agency"], staff.password)
     starts_on = dt.date(today.year - spec["years"], 1, 15)
     programme = services.create_programme(
         actor=staff,
@@ -232,7 +231,7 @@ def _seed_programme(spec: dict, *, today: dt.date, password: str) -> dict[str, i
         )
         for n, topic in enumerate(TOPICS[: 8 if spec["suppliers"] > 12 else 6])
     ]
-    history, measures = [], []
+    history, measures, attendance, projects = [], [], [], []
     counts = {"programmes": 1, "interventions": 0, "outcome measures": 0, "training sessions": len(sessions)}
     for number, (profile, phase) in enumerate(zip(participants, phases, strict=True)):
         consultant = consultants[number % len(consultants)]
@@ -284,15 +283,16 @@ def _seed_programme(spec: dict, *, today: dt.date, password: str) -> dict[str, i
         if phase >= Phase.PLAN:
             status = {4: "planned", 5: "in_progress", 6: "done"}[phase]
             for aim, title, kpi in rng.sample(PROJECTS, 3):
-                services.add_project(
-                    actor=consultant.user,
-                    intervention=intervention,
-                    aim=aim,
-                    title=title,
-                    owner=profile.organisation.legal_name[:200],
-                    deadline=reached[Phase.PLAN] + dt.timedelta(days=rng.randint(60, 200)),
-                    status=status,
-                    kpi=kpi,
+                projects.append(
+                    ImprovementProject(
+                        intervention=intervention,
+                        aim=aim,
+                        title=title,
+                        owner=profile.organisation.legal_name[:200],
+                        deadline=reached[Phase.PLAN] + dt.timedelta(days=rng.randint(60, 200)),
+                        status=status,
+                        kpi=kpi,
+                    )
                 )
         if phase >= Phase.DOCUMENTATION:
             for months in (6, 12):
@@ -308,12 +308,13 @@ def _seed_programme(spec: dict, *, today: dt.date, password: str) -> dict[str, i
             for session in sessions:
                 if session.held_on >= reached[Phase.DIAGNOSIS] - dt.timedelta(days=60) or rng.random() < 0.3:
                     participants_count = rng.randint(1, 6)
-                    services.record_attendance(
-                        actor=staff,
-                        session=session,
-                        intervention=intervention,
-                        participants=participants_count,
-                        women=rng.randint(0, participants_count),
+                    attendance.append(
+                        Attendance(
+                            session=session,
+                            intervention=intervention,
+                            participants=participants_count,
+                            women=rng.randint(0, participants_count),
+                        )
                     )
         if spec["vouchers"] and phase >= Phase.DIAGNOSIS:
             voucher = services.issue_voucher(
@@ -360,6 +361,8 @@ def _seed_programme(spec: dict, *, today: dt.date, password: str) -> dict[str, i
             _measure(measures, programme=programme, supplier=profile, intervention=None, kpi=kpi, kind="follow_up",
                      day=_days(enrolled, today, 0.9), value=value, source="self", actor=staff)  # fmt: skip
     InterventionPhaseChange.objects.bulk_create(history)
+    Attendance.objects.bulk_create(attendance)
+    ImprovementProject.objects.bulk_create(projects)
     OutcomeMeasure.objects.bulk_create(measures)
     counts["outcome measures"] = len(measures)
     # Agency staff certify the completed suppliers whose measured improvements meet every threshold.
@@ -374,13 +377,13 @@ def _seed_programme(spec: dict, *, today: dt.date, password: str) -> dict[str, i
     return counts
 
 
-def seed_development(*, today: dt.date, password: str = "") -> dict[str, int]:
+def seed_development(*, today: dt.date) -> dict[str, int]:
     """Write the demo programmes that are missing; returns what it created."""
     created: dict[str, int] = {}
     for spec in PROGRAMMES:
         if Programme.objects.filter(name=spec["name"]).exists():
             continue
-        counts = _seed_programme(spec, today=today, password=password or secrets.token_urlsafe(24))
+        counts = _seed_programme(spec, today=today)
         for name, count in (counts or {}).items():
             created[name] = created.get(name, 0) + count
     return created

@@ -303,7 +303,9 @@ def demo_world(db):
         ("Programa de Desarrollo de Proveedores — Cámara de Industria", "SV"),
         ("Agencia de Encadenamientos Productivos", "CR"),
     ):
-        factories.AgencyStaffFactory(membership=factories.AgencyFactory(legal_name=name, country=country))
+        staff = factories.AgencyStaffFactory(membership=factories.AgencyFactory(legal_name=name, country=country))
+        staff.set_password("demo-pass")
+        staff.save(update_fields=["password"])
     for country in ("SV", "MX", "CR", "CR"):
         factories.BuyerFactory(country=country)
     for n in range(36):
@@ -315,9 +317,9 @@ def test_the_demo_programmes_have_an_impact_estimate(demo_world, client_for):
     from development.demo import seed_development
 
     today = dt.date(2026, 11, 30)
-    created = seed_development(today=today, password="demo-pass")
+    created = seed_development(today=today)
     assert created["programmes"] == 2
-    assert seed_development(today=today, password="demo-pass") == {}  # idempotent
+    assert seed_development(today=today) == {}  # idempotent
     salvador = Programme.objects.get(name__contains="El Salvador")
     assert salvador.anchor_buyers.count() == 2
     assert salvador.diagnostic_template == "el_salvador_6"
