@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.core.cache import cache
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import Membership
@@ -418,3 +418,105 @@ def pending_runs(*, older_than: dt.datetime) -> QuerySet[MatchRun]:
     return MatchRun.objects.filter(
         status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING], created_at__lt=older_than
     )
+
+
+# -- what the market tells suppliers -----------------------------------------------------------------------------------
+
+MARKET_WINDOW = dt.timedelta(days=365)
+
+
+def _latest_rankings(*, since: dt.datetime) -> QuerySet[Match]:
+    """Matches of each requirement's latest finished run, for runs finished since ``since`` (one ranking per
+    requirement: a re-run replaces, it does not add)."""
+    latest = (
+        MatchRun.objects.filter(requirement_id=OuterRef("run__requirement_id"), status=MatchRun.Status.SUCCEEDED)
+        .order_by("-finished_at", "-pk")
+        .values("pk")[:1]
+    )
+    return Match.objects.filter(run__finished_at__gte=since, run__status=MatchRun.Status.SUCCEEDED).filter(
+        run_id=Subquery(latest)
+    )
+
+
+def _gap_key(gap: dict) -> tuple[str, str]:
+    params = gap.get("params") or {}
+    return gap.get("code", ""), str(params.get("standard") or params.get("categories") or "")
+
+
+def costly_gaps(*, profile: SupplierProfile, now: dt.datetime | None = None) -> list[dict]:
+    """What kept this supplier lower in buyers' rankings over the last twelve months: per gap (a certificate, a
+    category, capacity, readiness, distance), in how many rankings it showed and the points it cost on average
+    (its gain, 0–1) — most costly in total first. Only the supplier's own rankings: never competitors'."""
+    since = (now or timezone.now()) - MARKET_WINDOW
+    rankings = _latest_rankings(since=since).filter(supplier=profile).values_list("gaps", flat=True)
+    totals: dict[tuple[str, str], dict] = {}
+    for gaps in rankings:
+        seen = set()
+        for gap in gaps or ():
+            key = _gap_key(gap)
+            if key in seen:
+                continue
+            seen.add(key)
+            row = totals.setdefault(
+                key,
+                {
+                    "code": key[0],
+                    "subject": key[1],
+                    "params": gap.get("params") or {},
+                    "rankings": 0,
+                    "total_gain": 0.0,
+                },
+            )
+            row["rankings"] += 1
+            row["total_gain"] += float(gap.get("gain") or 0.0)
+    rows = [{**row, "average_gain": row["total_gain"] / row["rankings"]} for row in totals.values() if row["rankings"]]
+    return sorted(rows, key=lambda row: (-row["total_gain"], row["code"], row["subject"]))
+
+
+def market_reach(*, profile: SupplierProfile, now: dt.datetime | None = None) -> dict:
+    """How the market saw this supplier over the last twelve months: rankings it appeared in (and in the first
+    ten), shortlists it is on, contacts it received. Counts only, never who else was ranked."""
+    since = (now or timezone.now()) - MARKET_WINDOW
+    rankings = _latest_rankings(since=since).filter(supplier=profile)
+    return {
+        "rankings": rankings.count(),
+        "first_ten": rankings.filter(rank__lte=10).count(),
+        "shortlists": ShortlistEntry.objects.filter(supplier=profile, added_at__gte=since).count(),
+        "contacts": linkage_selectors.contacts_received(supplier=profile, since=since),
+    }
+
+
+def market_gaps(*, group_by: str, now: dt.datetime | None = None) -> list[dict]:
+    """For agency staff: across all SMEs, per sector (ISIC division) or country, what the market asks for and the
+    suppliers lack — per gap, the suppliers it affected, the rankings it showed in and its average cost."""
+    field = {"sector": "supplier__organisation__industry__code", "country": "supplier__organisation__country"}[group_by]
+    since = (now or timezone.now()) - MARKET_WINDOW
+    totals: dict[tuple, dict] = {}
+    for supplier_id, group, gaps in _latest_rankings(since=since).values_list("supplier_id", field, "gaps"):
+        group = (group or "")[:2] if group_by == "sector" else (group or "")
+        seen = set()
+        for gap in gaps or ():
+            key = (group, *_gap_key(gap))
+            if key in seen:
+                continue
+            seen.add(key)
+            row = totals.setdefault(
+                key,
+                {
+                    "group": group,
+                    "code": key[1],
+                    "subject": key[2],
+                    "params": gap.get("params") or {},
+                    "suppliers": set(),
+                    "rankings": 0,
+                    "total_gain": 0.0,
+                },
+            )
+            row["suppliers"].add(supplier_id)
+            row["rankings"] += 1
+            row["total_gain"] += float(gap.get("gain") or 0.0)
+    rows = [
+        {**row, "suppliers": len(row["suppliers"]), "average_gain": row["total_gain"] / row["rankings"]}
+        for row in totals.values()
+    ]
+    return sorted(rows, key=lambda row: (row["group"], -row["total_gain"], row["code"], row["subject"]))

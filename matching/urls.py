@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, views
+from . import api, market_views, views
 
 app_name = "matching"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("requirements/<int:pk>/matches/<int:supplier_pk>/contact/", views.contact, name="contact"),
     path("opportunities/", views.opportunities, name="opportunities"),
     path("matching/policy/", views.policy, name="policy"),
+    path("market/", market_views.my_market, name="my-market"),
+    path("market/gaps/", market_views.market_gaps, name="market-gaps"),
 ]
 
 api_urlpatterns = [

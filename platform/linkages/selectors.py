@@ -212,3 +212,8 @@ def history_fingerprint() -> tuple:
     changes = LinkageStageChange.objects.aggregate(n=Count("pk"), last=Max("pk"))
     transactions = Transaction.objects.aggregate(n=Count("pk"), last=Max("pk"))
     return (changes["n"], changes["last"], transactions["n"], transactions["last"])
+
+
+def contacts_received(*, supplier, since) -> int:
+    """Buyers that started a linkage with this supplier since ``since`` (a contact, however it came)."""
+    return Linkage.objects.filter(supplier=supplier, created_at__gte=since).values("buyer_id").distinct().count()
