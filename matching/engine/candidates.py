@@ -7,7 +7,7 @@ then a handful of vectorised operations over those arrays.
 """
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +19,7 @@ ALWAYS = np.iinfo(np.int64).min  # a declared category: known on any day
 # A take of at least this many rows is kept for the next identical one: most runs rank the same eligible suppliers
 # (every published one), and handing back the same store also lets the per-run caches keyed on its arrays hit.
 KEEP_TAKES_FROM = 1_000
+DERIVED_KEPT = 64  # arrays derived from a store kept at once (masks of a few countries and regions, a few columns)
 
 
 def _ordinal(day: dt.date) -> int:
@@ -137,7 +138,29 @@ class CandidateMatrix:
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state.pop("_kept_take", None)  # a copy of rows already held: not worth saving with the store
+        state.pop("_derived", None)  # recomputed on first use
         return state
+
+    def derived(self, key: Hashable, compute: Callable[[], np.ndarray]) -> np.ndarray:
+        """``compute()``, an array that depends on this store and ``key`` alone, kept (read-only) for the next run:
+        a static feature column, the mask of a delivery country. The store never changes in place."""
+        kept = self.__dict__.setdefault("_derived", {})
+        value = kept.get(key)
+        if value is None:
+            if len(kept) >= DERIVED_KEPT:
+                kept.clear()
+            value = compute()
+            value.flags.writeable = False
+            kept[key] = value
+        return value
+
+    def in_country(self, country: str) -> np.ndarray:
+        """Mask of the suppliers in ``country`` (an upper-case code, as stored)."""
+        return self.derived(("country", country), lambda: self.country == country)
+
+    def in_region(self, region: str) -> np.ndarray:
+        """Mask of the suppliers whose region is ``region`` (stripped and lower-case, as stored)."""
+        return self.derived(("region", region), lambda: self.region == region)
 
     # -- lookups --------------------------------------------------------------------------------------------------
 

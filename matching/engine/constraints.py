@@ -50,9 +50,9 @@ def failures(*, requirement: RequirementRecord, candidates: CandidateMatrix, tod
             missing |= ~candidates.holds(standard, day, valid=valid)
         failing[MISSING_MANDATORY_CERTIFICATION] = missing
     if requirement.restrict_to_delivery_country and requirement.delivery_country:
-        failing[OUTSIDE_DELIVERY_COUNTRY] = candidates.country != requirement.delivery_country.upper()
+        failing[OUTSIDE_DELIVERY_COUNTRY] = ~candidates.in_country(requirement.delivery_country.upper())
     if requirement.restrict_to_delivery_region and requirement.delivery_region:
-        failing[OUTSIDE_DELIVERY_REGION] = candidates.region != requirement.delivery_region.strip().lower()
+        failing[OUTSIDE_DELIVERY_REGION] = ~candidates.in_region(requirement.delivery_region.strip().lower())
     if requirement.categories_mandatory and requirement.categories:
         # Within the subtree either way: a supplier of "medical equipment" may make the requirement's
         # "medical consumables", and one of a narrower code inside the requirement's certainly does.

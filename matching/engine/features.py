@@ -63,9 +63,16 @@ EARTH_RADIUS_KM = 6371.0
 
 def haversine_km(lat1, lon1, lat2, lon2):
     """Great-circle distance in km; works on scalars and NumPy arrays alike."""
-    phi1, phi2 = np.radians(lat1), np.radians(lat2)
+    phi2 = np.radians(lat2)
+    return _haversine_km(lat1, lon1, phi2, np.cos(phi2), lon2)
+
+
+def _haversine_km(lat1, lon1, phi2, cos_phi2, lon2):
+    """``haversine_km`` with the second point's latitude in radians and its cosine given (a candidate store keeps
+    them); the same operations in the same order."""
+    phi1 = np.radians(lat1)
     d_phi, d_lambda = phi2 - phi1, np.radians(np.asarray(lon2) - np.asarray(lon1))
-    a = np.sin(d_phi / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(d_lambda / 2) ** 2
+    a = np.sin(d_phi / 2) ** 2 + np.cos(phi1) * cos_phi2 * np.sin(d_lambda / 2) ** 2
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
@@ -94,15 +101,17 @@ def distances_km(requirement: RequirementRecord, candidates: CandidateMatrix) ->
     """Distance of each candidate to the delivery site; NaN where either side has no coordinates."""
     if requirement.delivery_latitude is None or requirement.delivery_longitude is None:
         return np.full(candidates.size, np.nan)
-    return haversine_km(
-        requirement.delivery_latitude, requirement.delivery_longitude, candidates.latitude, candidates.longitude
+    phi = candidates.derived("latitude_radians", lambda: np.radians(candidates.latitude))
+    cos_phi = candidates.derived("latitude_cosine", lambda: np.cos(phi))
+    return _haversine_km(
+        requirement.delivery_latitude, requirement.delivery_longitude, phi, cos_phi, candidates.longitude
     )
 
 
 def proximity(requirement: RequirementRecord, candidates: CandidateMatrix) -> np.ndarray:
     distance = distances_km(requirement, candidates)
     if requirement.delivery_country:
-        same_country = candidates.country == requirement.delivery_country.upper()
+        same_country = candidates.in_country(requirement.delivery_country.upper())
         fallback = np.where(same_country, SAME_COUNTRY_WITHOUT_COORDINATES, OTHER_COUNTRY_WITHOUT_COORDINATES)
     else:
         fallback = np.full(candidates.size, NEUTRAL)  # nowhere to deliver to: distance says nothing
@@ -112,10 +121,18 @@ def proximity(requirement: RequirementRecord, candidates: CandidateMatrix) -> np
 def same_region(requirement: RequirementRecord, candidates: CandidateMatrix) -> np.ndarray:
     if not requirement.delivery_country:
         return np.full(candidates.size, NEUTRAL)
-    same_country = candidates.country == requirement.delivery_country.upper()
+    same_country = candidates.in_country(requirement.delivery_country.upper())
     region = requirement.delivery_region.strip().lower()
-    in_region = same_country & (candidates.region == region) if region else np.zeros(candidates.size, dtype=bool)
+    in_region = same_country & candidates.in_region(region) if region else np.zeros(candidates.size, dtype=bool)
     return np.where(in_region, 1.0, np.where(same_country, 0.5, 0.0))
+
+
+def readiness(candidates: CandidateMatrix) -> np.ndarray:
+    return np.where(np.isnan(candidates.readiness), NEUTRAL, candidates.readiness / 100)
+
+
+def responsiveness(candidates: CandidateMatrix) -> np.ndarray:
+    return np.where(np.isnan(candidates.response_rate), NEUTRAL, candidates.response_rate)
 
 
 def monthly_quantity(requirement: RequirementRecord) -> float | None:
@@ -163,14 +180,14 @@ def feature_matrix(
     columns[:, COLUMN["text_relevance"]] = np.maximum(text_relevance(text_cosine), columns[:, COLUMN["past_deal_text"]])
     columns[:, COLUMN["category_closeness"]] = candidates.category_closeness(requirement.categories, as_of=as_of)
     columns[:, COLUMN["certification_coverage"]] = certification_coverage(requirement, candidates, day)
-    columns[:, COLUMN["readiness"]] = np.where(np.isnan(candidates.readiness), NEUTRAL, candidates.readiness / 100)
+    columns[:, COLUMN["readiness"]] = candidates.derived("readiness_feature", lambda: readiness(candidates))
     columns[:, COLUMN["proximity"]] = proximity(requirement, candidates)
     columns[:, COLUMN["capacity_fit"]] = capacity_fit(requirement, candidates)
     columns[:, COLUMN["track_record"]] = history.feature(
         requirement=requirement, supplier_ids=candidates.supplier_ids, as_of=as_of
     )
-    columns[:, COLUMN["responsiveness"]] = np.where(
-        np.isnan(candidates.response_rate), NEUTRAL, candidates.response_rate
+    columns[:, COLUMN["responsiveness"]] = candidates.derived(
+        "responsiveness_feature", lambda: responsiveness(candidates)
     )
     columns[:, COLUMN["same_region"]] = same_region(requirement, candidates)
     return np.clip(columns, 0.0, 1.0, out=columns)

@@ -18,7 +18,7 @@ from matching.engine.boosting import BoostedScorer
 from matching.engine.candidates import KEEP_TAKES_FROM, CandidateMatrix
 from matching.engine.categories import NESTED, SAME_DIVISION, SAME_GROUP
 from matching.engine.documents import AWARD, CPV, TRANSACTION, HistoryEvent, RequirementRecord
-from matching.engine.features import FEATURES, feature_matrix
+from matching.engine.features import FEATURES, distances_km, feature_matrix
 from matching.engine.gaps import find_gaps, find_gaps_of_rows
 from matching.engine.history import (
     BUYER_SHARE,
@@ -288,6 +288,32 @@ def test_a_large_take_is_kept_and_handed_back_for_the_same_rows(world):
     small = candidates.take([3, 1])
     assert candidates.take([3, 1]) is not small  # small takes are cheap: not kept
     assert small.supplier_ids.tolist() == candidates.supplier_ids[[3, 1]].tolist()
+
+
+def old_haversine_km(lat1, lon1, lat2, lon2):
+    phi1, phi2 = np.radians(lat1), np.radians(lat2)
+    d_phi, d_lambda = phi2 - phi1, np.radians(np.asarray(lon2) - np.asarray(lon1))
+    a = np.sin(d_phi / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(d_lambda / 2) ** 2
+    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def test_features_from_the_arrays_a_store_keeps_equal_those_computed_afresh(world):
+    candidates, index = world
+    for need in generate_requirements(count=30, seed=12):
+        kept = copy.deepcopy(candidates)  # the arrays derived by earlier runs are not copied
+        cosine = index.relevance(need.text(), ids=candidates.supplier_ids)
+        fresh = feature_matrix(requirement=need, candidates=kept, text_cosine=cosine, history=None, today=TODAY)
+        for _ in range(2):  # the second time from the kept latitudes, masks and static columns
+            again = feature_matrix(
+                requirement=need, candidates=candidates, text_cosine=cosine, history=None, today=TODAY
+            )
+            assert np.array_equal(again, fresh)
+        expected = old_haversine_km(
+            need.delivery_latitude, need.delivery_longitude, candidates.latitude, candidates.longitude
+        )
+        np.testing.assert_array_equal(distances_km(need, candidates), expected)
+    assert all(not array.flags.writeable for array in candidates._derived.values())
+    assert "_derived" not in copy.deepcopy(candidates).__dict__
 
 
 def boosted_scorer():
