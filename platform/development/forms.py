@@ -84,9 +84,12 @@ class ProgrammeForm(forms.Form):
                 continue
             kpi, _sep, value = line.partition(":")
             try:
-                thresholds[kpi.strip()] = float(Decimal(value.strip()))
+                amount = float(Decimal(value.strip().rstrip("%").strip().replace(",", ".")))
             except ArithmeticError:
                 raise forms.ValidationError(_("Write each line as “KPI: per cent”.")) from None
+            # A KPI by its code or by its name in the reader's language ("productivity", "Productividad").
+            names = {str(label).casefold(): code for code, label in Kpi.choices}
+            thresholds[names.get(kpi.strip().casefold(), kpi.strip())] = amount
         return thresholds
 
     def service_fields(self) -> dict:

@@ -110,7 +110,7 @@ def _programme_form(cast, **overrides):
         "programme_share": "70",
         "buyer_share": "20",
         "sme_share": "10",
-        "certificate_thresholds": "productivity: 15\ndefect_rate: 25",
+        "certificate_thresholds": "productivity: 15\nDefect rate: 25 %",
         **overrides,
     }
 
