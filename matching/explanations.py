@@ -172,6 +172,8 @@ def localised_gap(
         value = params.get(key)
         if isinstance(value, (int, float)):
             params[key] = number(value, 2 if key in ("capacity", "needed") and 0 < abs(value) < 10 else 0)
+    if params.get("unit") == "units":  # the engine's word when a requirement names no unit
+        params["unit"] = gettext("units")
     if isinstance(params.get("share"), (int, float)):
         params["share"] = percent(params["share"])
     for key in ("expires_on", "needed_by"):  # ISO dates as the reader writes them
