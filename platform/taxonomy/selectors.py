@@ -4,7 +4,7 @@ import operator
 import re
 from functools import reduce
 
-from django.db.models import BooleanField, Case, Exists, F, Func, OuterRef, Q, QuerySet, When
+from django.db.models import BooleanField, Case, F, Func, Q, QuerySet, When
 
 from .models import Category, CertificationStandard, Industry
 from .text import fold, word_prefix, words
@@ -60,20 +60,44 @@ def search_categories(*, query: str = "", scheme: str = "CPV", limit: int | None
     return queryset[:limit] if limit else queryset
 
 
-class _InLineage(Func):
-    """``code IN (the codes of lineage)``. A CPV lineage is "/" + an 8-digit code + "/" per level, so its codes sit
-    at fixed offsets: the ancestors are found through the unique (scheme, code) index, with no join per level and
-    no pattern built from another column. Written as one expression because seven Substr(OuterRef) cost more to
-    build than the query takes to run."""
+class _NamedHereOrAbove(Func):
+    """True for a category whose search text, or an ancestor's, has every one of ``terms`` (" word-start").
+
+    A CPV lineage is "/" + an 8-digit code + "/" per level, so the ancestors' codes sit at fixed offsets in it and
+    are found through the unique (scheme, code) index: no join per level, no pattern built from another column.
+    Written as one expression because building the same test from Exists, OuterRef and seven Substr made supplier
+    search slower to build than to run."""
 
     output_field = BooleanField()
     conditional = True
 
+    def __init__(self, terms: list[str]):
+        self.terms = terms
+        super().__init__(F("search_text"), F("scheme"), F("lineage"))
+
     def as_sql(self, compiler, connection, **extra_context):
-        code_sql, code_params = compiler.compile(self.source_expressions[0])
-        lineage_sql, lineage_params = compiler.compile(self.source_expressions[1])
-        codes = ", ".join(f"SUBSTR({lineage_sql}, {2 + 9 * depth}, 8)" for depth in range(_MAX_DEPTH))
-        return f"{code_sql} IN ({codes})", [*code_params, *(lineage_params * _MAX_DEPTH)]
+        (text, text_params), (scheme, scheme_params), (lineage, lineage_params) = (
+            compiler.compile(expression) for expression in self.source_expressions
+        )
+        quote = connection.ops.quote_name
+        table, alias = quote(Category._meta.db_table), quote("named_ancestor")
+        patterns = [f"%{term}%" for term in self.terms]
+        here = " AND ".join(f"{text} LIKE %s" for _term in self.terms)
+        above = " AND ".join(f"{alias}.{quote('search_text')} LIKE %s" for _term in self.terms)
+        codes = ", ".join(f"SUBSTR({lineage}, {2 + 9 * depth}, 8)" for depth in range(_MAX_DEPTH))
+        # Only quoted names and compiled columns go into the text; the words travel as parameters.
+        sql = (
+            f"(({here}) OR EXISTS (SELECT 1 FROM {table} {alias} WHERE {alias}.{quote('scheme')} = {scheme}"  # noqa: S608
+            f" AND {alias}.{quote('code')} IN ({codes}) AND {above}))"
+        )
+        params = [
+            *(param for _term in self.terms for param in text_params),
+            *patterns,
+            *scheme_params,
+            *(lineage_params * _MAX_DEPTH),
+            *patterns,
+        ]
+        return sql, params
 
 
 def categories_named(*, word: str, among: QuerySet | None = None) -> QuerySet[Category]:
@@ -86,12 +110,8 @@ def categories_named(*, word: str, among: QuerySet | None = None) -> QuerySet[Ca
     terms = [f" {word_prefix(term)}" for term in words(word) if len(term) >= 4 and term not in _FUNCTION_WORDS]
     if not terms:
         return Category.objects.none()
-    named = Q(*(Q(search_text__contains=term) for term in terms))
-    named_ancestor = Category.objects.filter(
-        named, _InLineage(F("code"), OuterRef("lineage")), scheme=OuterRef("scheme")
-    )
     candidates = Category.objects.all() if among is None else Category.objects.filter(pk__in=among)
-    return candidates.filter(named | Exists(named_ancestor))
+    return candidates.filter(_NamedHereOrAbove(terms))
 
 
 def category_subtree(*, code: str, scheme: str = "CPV") -> QuerySet[Category]:
