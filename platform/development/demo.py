@@ -232,6 +232,7 @@ def _seed_programme(spec: dict, *, today: dt.date) -> dict[str, int] | None:
         for n, topic in enumerate(TOPICS[: 8 if spec["suppliers"] > 12 else 6])
     ]
     history, measures, attendance, projects = [], [], [], []
+    baselines: dict[tuple[str, str], list[float]] = {}  # (KPI, country) → the participants' baselines
     counts = {"programmes": 1, "interventions": 0, "outcome measures": 0, "training sessions": len(sessions)}
     for number, (profile, phase) in enumerate(zip(participants, phases, strict=True)):
         consultant = consultants[number % len(consultants)]
@@ -333,6 +334,7 @@ def _seed_programme(spec: dict, *, today: dt.date) -> dict[str, int] | None:
         # Outcomes: a baseline at enrolment; follow-ups after the plan (and one during the implementation).
         for kpi, (low, high, best, _drift) in KPIS.items():
             baseline = rng.uniform(low, high)
+            baselines.setdefault((kpi, profile.organisation.country.code), []).append(baseline)
             _measure(measures, programme=programme, supplier=profile, intervention=intervention, kpi=kpi,
                      kind="baseline", day=enrolled + dt.timedelta(days=10), value=baseline, source="consultant",
                      actor=consultant.user)  # fmt: skip
@@ -350,10 +352,17 @@ def _seed_programme(spec: dict, *, today: dt.date) -> dict[str, int] | None:
                          kind="follow_up", day=day, value=value, source="consultant",
                          actor=consultant.user)  # fmt: skip
     # The comparison group: suppliers outside the programme, measured at the same times, improving less.
+    met: dict[str, int] = {}  # comparison suppliers so far per country
     for profile in comparison:
+        twins = met[profile.organisation.country.code] = met.get(profile.organisation.country.code, -1) + 1
         enrolled = starts_on + dt.timedelta(days=rng.randint(0, 40))
-        for kpi, (low, high, _best, drift) in KPIS.items():
-            baseline = rng.uniform(low, high)
+        for kpi, (_low, _high, _best, drift) in KPIS.items():
+            # Alike at the start: each near the baseline of a participant of its country, so that participants have
+            # comparable suppliers to be matched to.
+            alike = baselines.get((kpi, profile.organisation.country.code)) or [
+                value for (code, _country), values in baselines.items() if code == kpi for value in values
+            ]
+            baseline = alike[twins % len(alike)] * rng.uniform(0.9, 1.1)
             change = rng.uniform(-drift, 2 * drift) / 100
             value = baseline * (1 - change) if kpi == "unit_cost" else baseline * (1 + change)
             _measure(measures, programme=programme, supplier=profile, intervention=None, kpi=kpi, kind="baseline",

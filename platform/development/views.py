@@ -153,8 +153,9 @@ def _impact_rows(programme) -> list[dict]:
                 "att_pct": None if too_few or estimate.att_pct is None else round(estimate.att_pct, 1),
                 "low": None if low is None else round(low, 2),
                 "high": None if high is None else round(high, 2),
-                "participants": estimate.participants if not too_few else estimate.participants_with_follow_up,
-                "comparison": estimate.comparison if not too_few else estimate.comparison_with_follow_up,
+                # Too few: the matched groups when matching ran, else those measured with a follow-up.
+                "participants": estimate.participants or estimate.participants_with_follow_up,
+                "comparison": estimate.comparison or estimate.comparison_with_follow_up,
                 "participant_baseline": estimate.participant_baseline,
                 "participant_change": estimate.participant_change,
                 "comparison_baseline": estimate.comparison_baseline,
@@ -365,9 +366,11 @@ def _intervention_context(request, intervention, forms: dict | None = None) -> d
     diagnostics = list(intervention.diagnostics.select_related("assessed_by")[:5])
     labels = dict(areas)
     for diagnostic in diagnostics:
+        order = [code for code, _label in areas] + sorted(set(diagnostic.areas) - set(labels))
         diagnostic.rows = [
-            (labels.get(code, code), entry.get("score"), entry.get("findings", ""))
-            for code, entry in diagnostic.areas.items()
+            (labels.get(code, code), diagnostic.areas[code].get("score"), diagnostic.areas[code].get("findings", ""))
+            for code in order
+            if code in diagnostic.areas
         ]
     confirmed = (Party.BUYER in parties and intervention.buyer_confirmed_at is None) or (
         Party.SUPPLIER in parties and intervention.supplier_confirmed_at is None
