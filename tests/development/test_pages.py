@@ -338,3 +338,38 @@ def test_the_demo_programmes_have_an_impact_estimate(demo_world, client_for):
     assert 'id="mine-consultant"' in client_for(consultant).get("/programmes/mine/").content.decode()
     page = client_for(salvador.agency.memberships.first().user).get(f"/programmes/{salvador.pk}/").content.decode()
     assert 'data-verdict="increase"' in page
+
+
+@pytest.mark.parametrize("role", ["outsider", "other_buyer"])
+def test_others_cannot_write_to_an_intervention(cast, client_for, role):
+    client = client_for(cast[role])
+    url = f"/programmes/interventions/{cast['intervention'].pk}/"
+    for action, data in (
+        ("move/", {"to_phase": Phase.FORMALISATION}),
+        ("withdraw/", {}),
+        (
+            "outcomes/",
+            {"kpi": "sales", "kind": "baseline", "measured_on": "2026-01-01", "value": "1", "source": "self"},
+        ),
+        ("projects/", {"aim": "quality", "title": "x", "owner": "y", "deadline": "2026-05-01"}),
+    ):
+        assert client.post(url + action, data).status_code == 404, action
+    cast["intervention"].refresh_from_db()
+    assert cast["intervention"].phase == Phase.REGISTRATION
+    assert cast["intervention"].status == "active"
+
+
+def test_the_buyer_may_not_diagnose_plan_or_close(cast, client_for):
+    buyer = client_for(cast["buyer"])
+    url = f"/programmes/interventions/{cast['intervention'].pk}/"
+    page = buyer.get(url).content.decode()
+    for form in ('id="diagnostic-form"', 'id="project-form"', 'id="attendance-form"', 'id="withdraw"'):
+        assert form not in page
+    assert 'id="outcome-form"' in page  # the anchor buyer confirms measures
+    assert buyer.post(url + "withdraw/").status_code == 403
+    assert (
+        buyer.post(
+            url + "projects/", {"aim": "quality", "title": "x", "owner": "y", "deadline": "2026-05-01"}
+        ).status_code
+        == 403
+    )
