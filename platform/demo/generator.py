@@ -19,6 +19,7 @@ from accounts.models import Membership, Organisation, User
 from accounts.tax_ids import validators_for
 from buyers.models import RequiredCertification, Requirement, RequirementInvitation
 from development.demo import seed_development
+from development.models import Consultant
 from events.demo import seed_events
 from linkages.services import mark_dormant_linkages
 from matching import services as matching_services
@@ -610,6 +611,9 @@ def demo_accounts() -> list[tuple[str, str, str]]:
     ):
         role = "admin + agency staff" if membership.user.is_superuser else "agency staff"
         rows.append((role, membership.user.email, membership.organisation.legal_name))
+    consultants = Consultant.objects.filter(user__isnull=False).select_related("user", "agency")
+    for consultant in consultants.order_by("agency__legal_name", "user__email"):
+        rows.append(("programme consultant", consultant.user.email, consultant.agency.legal_name))
     for kind, label, limit in ((Organisation.Kind.MNC, "buyer", 6), (Organisation.Kind.SME, "SME supplier", 6)):
         memberships = (
             Membership.objects.filter(organisation__kind=kind, role=Membership.Role.OWNER)
