@@ -233,7 +233,8 @@ class SupplierRows:
                 rows = rows_in(wanted, self.distinct)  # a supplier listed twice: its first place, as rows_in says
             else:
                 rows[where[found]] = found
-        self._last = (supplier_ids, rows)
+        if isinstance(supplier_ids, np.ndarray):  # a candidate store's array, never changed in place
+            self._last = (supplier_ids, rows)
         return rows
 
 
