@@ -110,7 +110,7 @@ def find_gaps_of_rows(
     standards = [(standard, weight, candidates.standard_id(standard)) for standard, weight in weights]
 
     found: list[list[tuple[str, dict, int]]] = []  # per candidate: (code, params, which improved row prices it)
-    batches: list[np.ndarray] = []  # per candidate: its feature row, then its improved rows
+    batches: list[list[np.ndarray]] = []  # per candidate: its feature row, then its improved rows
     for position, row in enumerate(rows.tolist()):
         mine = features[position]
         pending: list[tuple[str, dict, int]] = []
@@ -166,15 +166,15 @@ def find_gaps_of_rows(
             pending.append((FAR_FROM_DELIVERY, {"distance_km": round(distance)}, improvement("proximity")))
 
         found.append(pending)
-        batches.append(np.vstack([mine.reshape(1, -1), *improved]) if pending else features[:0])
+        batches.append([mine, *improved] if pending else [])
 
     if getattr(scorer, "scores_rows_alone", False):
-        together = np.vstack(batches)
-        priced_together = scorer.scores(together) if len(together) else np.empty(0)
+        together = [priced_row for batch in batches for priced_row in batch]
+        priced_together = scorer.scores(np.array(together)) if together else np.empty(0)
         ends = np.cumsum([len(batch) for batch in batches])
         scores = np.split(priced_together, ends[:-1])
     else:
-        scores = [scorer.scores(batch) if len(batch) else np.empty(0) for batch in batches]
+        scores = [scorer.scores(np.array(batch)) if batch else np.empty(0) for batch in batches]
 
     result = []
     for pending, priced in zip(found, scores, strict=True):
