@@ -225,21 +225,34 @@ def impact_observations(*, programme: Programme, kpi: str) -> list:
     return [SupplierObservation(**row) for row in rows.values() if row["baseline"] is not None]
 
 
+def _impact_key(*, programme: Programme, kpi: str, method: str) -> str:
+    """A key that changes with every measure recorded (and differs between databases)."""
+    from django.conf import settings
+    from django.db.models import Max
+
+    stats = OutcomeMeasure.objects.filter(programme=programme, kpi=kpi).aggregate(
+        n=Count("pk"), top=Max("pk"), last=Max("recorded_at")
+    )
+    last = stats["last"].isoformat() if stats["last"] else ""
+    database = settings.DATABASES["default"]["NAME"]
+    return f"development:impact:{database}:{programme.pk}:{kpi}:{method}:{stats['n']}:{stats['top']}:{last}"
+
+
+def cached_impact(*, programme: Programme, kpi: str, method: str = "nearest"):
+    """The estimate if it was worked out since the last measure, else None (pages then ask a worker for it)."""
+    from django.core.cache import cache
+
+    return cache.get(_impact_key(programme=programme, kpi=kpi, method=method))
+
+
 def programme_impact(*, programme: Programme, kpi: str, method: str = "nearest"):
-    """The programme's effect on ``kpi`` against matched comparison suppliers (``development.impact``), cached until
-    a measure of the programme changes."""
+    """The programme's effect on ``kpi`` against matched comparison suppliers (``development.impact``), worked out
+    (a bootstrap of a thousand replicates: seconds, so a worker's job) and cached until a measure changes."""
     from django.core.cache import cache
 
     from .impact import estimate_impact
 
-    latest = (
-        OutcomeMeasure.objects.filter(programme=programme, kpi=kpi)
-        .order_by("-recorded_at", "-pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    count = OutcomeMeasure.objects.filter(programme=programme, kpi=kpi).count()
-    key = f"development:impact:{programme.pk}:{kpi}:{method}:{latest}:{count}"
+    key = _impact_key(programme=programme, kpi=kpi, method=method)
     estimate = cache.get(key)
     if estimate is None:
         estimate = estimate_impact(
@@ -248,7 +261,7 @@ def programme_impact(*, programme: Programme, kpi: str, method: str = "nearest")
             bootstrap=IMPACT_BOOTSTRAP,
             better_when_lower=kpi in LOWER_IS_BETTER,
         )
-        cache.set(key, estimate, timeout=24 * 3600)
+        cache.set(key, estimate, timeout=7 * 24 * 3600)
     return estimate
 
 

@@ -606,3 +606,41 @@ def certify_supplier(*, actor, intervention: Intervention, note: str = ""):
     intervention.save(update_fields=["certified_at", "updated_at"])
     _record(intervention, actor=actor, event="certified", note=note)
     return certification
+
+
+# -- impact ------------------------------------------------------------------------------------------------------------
+
+IMPACT_PENDING_SECONDS = 300
+
+
+def _impact_pending_key(programme_id: int, kpi: str) -> str:
+    return f"development:impact-pending:{programme_id}:{kpi}"
+
+
+def request_impact_estimate(*, programme: Programme, kpi: str) -> bool:
+    """Ask a worker (the background thread on the embedded default) to work out an estimate; once per few minutes."""
+    from django.core.cache import cache
+
+    from core import jobs
+
+    from .tasks import estimate_impact
+
+    key = _impact_pending_key(programme.pk, kpi)
+    if not cache.add(key, "pending", timeout=IMPACT_PENDING_SECONDS):
+        return False
+    if not jobs.send_task(estimate_impact, args=(programme.pk, kpi)):
+        cache.delete(key)
+        return False
+    return True
+
+
+def estimate_impact(*, programme_id: int, kpi: str) -> str | None:
+    """Work out and cache one programme's estimate for one KPI (the worker's side); returns its verdict."""
+    from django.core.cache import cache
+
+    programme = Programme.objects.filter(pk=programme_id).first()
+    if programme is None or kpi not in Kpi.values:
+        return None
+    estimate = selectors.programme_impact(programme=programme, kpi=kpi)
+    cache.delete(_impact_pending_key(programme_id, kpi))
+    return estimate.verdict

@@ -136,10 +136,28 @@ def _outcome_rows(programme) -> list[dict]:
     return rows
 
 
-def _impact_rows(programme) -> list[dict]:
+def _impact_rows(programme, *, wait: bool = False) -> list[dict]:
+    """One row per measured KPI. A page never waits on the bootstrap: an estimate not worked out since the last
+    measure is asked of a worker and the row says so (``pending``); an export (``wait``) works it out."""
     rows = []
     for kpi in selectors.measured_kpis(programme=programme):
-        estimate = selectors.programme_impact(programme=programme, kpi=kpi)
+        if wait:
+            estimate = selectors.programme_impact(programme=programme, kpi=kpi)
+        else:
+            estimate = selectors.cached_impact(programme=programme, kpi=kpi)
+        if estimate is None:
+            services.request_impact_estimate(programme=programme, kpi=kpi)
+            rows.append(
+                {
+                    "kpi": kpi,
+                    "label": str(Kpi(kpi).label),
+                    "verdict": "pending",
+                    "pending": True,
+                    "too_few": True,
+                    "reason": "",
+                }
+            )
+            continue
         too_few = estimate.verdict == "too_few"
         low, high = estimate.interval if estimate.interval else (None, None)
         rows.append(
@@ -325,7 +343,7 @@ EXPORT_TABLES = {
     "impact": (
         _("Impact"),
         ["kpi", "label", "verdict", "att", "att_pct", "low", "high", "participants", "comparison", "reason"],
-        lambda programme, user: _impact_rows(programme),
+        lambda programme, user: _impact_rows(programme, wait=True),
     ),
     "costs": (_("Costs"), ["item", "amount", "share"], lambda programme, user: _cost_rows(programme)),
 }

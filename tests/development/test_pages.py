@@ -292,6 +292,19 @@ def test_overview_shows_the_impact_or_says_too_few(cast, client_for):
             measured_on=day,
             value=Decimal(value),
         )
+    sent = []
+    from core import jobs
+
+    original = jobs.send_task
+    jobs.send_task = lambda task, **kwargs: sent.append((task.name, kwargs)) or True
+    try:
+        pending = client_for(cast["agency"]).get(f"/programmes/{programme.pk}/").content.decode()
+    finally:
+        jobs.send_task = original
+    # The page never waits on the bootstrap: it asks a worker for the estimate and says it is being worked out.
+    assert 'data-verdict="pending"' in pending
+    assert sent == [("development.estimate_impact", {"args": (programme.pk, "sales")})]
+    services.estimate_impact(programme_id=programme.pk, kpi="sales")  # what the worker does
     page = client_for(cast["agency"]).get(f"/programmes/{programme.pk}/").content.decode()
     assert 'data-verdict="too_few"' in page
     assert "programme-data" in page
