@@ -269,3 +269,40 @@ def measured_kpis(*, programme: Programme) -> list[str]:
     return list(
         OutcomeMeasure.objects.filter(programme=programme).values_list("kpi", flat=True).distinct().order_by("kpi")
     )
+
+
+def development_figures(*, programme: Programme | None = None, date_from=None, date_to=None) -> dict:
+    """What supplier development did, for the impact dashboard: training hours and people trained (women too), jobs
+    created as the outcomes measured them (not today's headcount), and suppliers certified by a programme."""
+    sessions = TrainingSession.objects.all()
+    attendance = Attendance.objects.all()
+    jobs = OutcomeMeasure.objects.filter(kpi=Kpi.JOBS_CREATED, kind=OutcomeMeasure.Kind.FOLLOW_UP)
+    certified = Intervention.objects.filter(certified_at__isnull=False)
+    if programme is not None:
+        sessions = sessions.filter(programme=programme)
+        attendance = attendance.filter(session__programme=programme)
+        jobs = jobs.filter(programme=programme)
+        certified = certified.filter(programme=programme)
+    if date_from:
+        sessions, attendance = (
+            sessions.filter(held_on__gte=date_from),
+            attendance.filter(session__held_on__gte=date_from),
+        )
+        jobs, certified = jobs.filter(measured_on__gte=date_from), certified.filter(certified_at__date__gte=date_from)
+    if date_to:
+        sessions, attendance = sessions.filter(held_on__lte=date_to), attendance.filter(session__held_on__lte=date_to)
+        jobs, certified = jobs.filter(measured_on__lte=date_to), certified.filter(certified_at__date__lte=date_to)
+    people = attendance.aggregate(participants=Sum("participants"), women=Sum("women"))
+    # Each supplier's latest follow-up counts once: a 12-month figure replaces its 6-month one.
+    latest_jobs = {}
+    for supplier_id, programme_id, value in jobs.order_by("measured_on", "pk").values_list(
+        "supplier_id", "programme_id", "value"
+    ):
+        latest_jobs[(supplier_id, programme_id)] = value
+    return {
+        "training_hours": sessions.aggregate(total=Sum("hours"))["total"] or Decimal("0"),
+        "people_trained": people["participants"] or 0,
+        "women_trained": people["women"] or 0,
+        "jobs_created": sum(latest_jobs.values(), Decimal("0")),
+        "suppliers_certified": certified.values("supplier_id").distinct().count(),
+    }

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import Organisation
 from buyers.models import PurchasingDeclaration
+from development.selectors import development_figures
 from linkages.models import PROGRESS, Linkage, LinkageStageChange, Stage, Transaction
 from taxonomy.models import Industry
 
@@ -318,6 +319,9 @@ def impact_figures(filters: Filters) -> dict:
         "suppliers_by_size": _suppliers_by(organisations, "size_class"),
         "women_employed": _women_employed(new_linkages),
         "local_share_by_buyer": _local_share_by_buyer(transactions, filters),
+        "development": development_figures(
+            programme=filters.programme, date_from=filters.date_from, date_to=filters.date_to
+        ),
     }
 
 
