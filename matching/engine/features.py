@@ -190,7 +190,10 @@ def feature_matrix(
         "responsiveness_feature", lambda: responsiveness(candidates)
     )
     columns[:, COLUMN["same_region"]] = same_region(requirement, candidates)
-    return np.clip(columns, 0.0, 1.0, out=columns)
+    # The history columns come clipped already (history.py): clipping them again would change nothing.
+    for part in (columns[:, : HISTORY_COLUMNS.start], columns[:, HISTORY_COLUMNS.stop :]):
+        np.clip(part, 0.0, 1.0, out=part)
+    return columns
 
 
 def compute_features(

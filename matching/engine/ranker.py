@@ -153,10 +153,12 @@ def rank(
     scores[scored] = scorer.scores(features[scored])
     watch.lap("scoring")
     depth = None if top_k is None else min(top_k, len(scored))
-    ordered = order_by_score(scores, eligible.supplier_ids, depth)
+    # Only scored rows can be shown (the others hold -inf and come after them): order those alone.
+    scored_ids = eligible.supplier_ids[scored]
+    ordered = scored[order_by_score(scores[scored], scored_ids, depth)]
     newcomer = features[:, COLUMN["buyer_any_category"]] == 0
     if newcomer_slots:
-        ordered = order_by_score(scores, eligible.supplier_ids, None)[: len(scored)]
+        ordered = scored[order_by_score(scores[scored], scored_ids, None)]
         ordered = reserve_newcomer_slots(ordered, newcomer, slots=newcomer_slots, k=slots_within)
         ordered = ordered if depth is None else ordered[:depth]
     watch.lap("ordering")
