@@ -37,7 +37,7 @@ def unused_port() -> int:
 
 def script(*args: str, **environment: str) -> subprocess.Popen:
     env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")}
-    env.update({"ENLACE_TEST_INSTALL": "0", **environment})
+    env.update({"ENLACE_TEST_INSTALL": "0", "ENLACE_TEST_SERVICES": "auto", **environment})
     return subprocess.Popen(
         [sys.executable, str(SCRIPT), *args],
         cwd=ROOT,
@@ -234,7 +234,10 @@ def test_make_test_runs_the_suite_inside_the_services_script_with_the_given_pyte
     or saying what it would need) and the inner make prints the suite's commands."""
     environment = {key: value for key, value in os.environ.items() if key not in ("MAKEFLAGS", "MAKELEVEL")}
     environment.update(
-        ENLACE_TEST_INSTALL="0", TEST_DATABASE_URL=SUITE_DATABASE_URL, TEST_REDIS_URL=SUITE_REDIS_URL or "redis://x"
+        ENLACE_TEST_INSTALL="0",
+        ENLACE_TEST_SERVICES="auto",  # even when this run itself was forced onto throwaway servers
+        TEST_DATABASE_URL=SUITE_DATABASE_URL,
+        TEST_REDIS_URL=SUITE_REDIS_URL or "redis://x",
     )
     result = subprocess.run(
         ["make", "-n", "--no-print-directory", "test", "PYTEST_ARGS=tests/test_smoke.py -x"],
