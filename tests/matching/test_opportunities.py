@@ -126,10 +126,12 @@ def test_no_page_or_api_call_loads_the_engine(titanium, client, client_for, monk
     page = client.get("/opportunities/")
     api = client_for(owner).get("/api/v1/suppliers/me/opportunities/")
 
-    assert page.status_code == 200 and api.status_code == 200
+    assert page.status_code == 200
+    assert api.status_code == 200
     assert titanium["requirement"].title in page.content.decode()
     assert api.json()["results"][0]["assessed"] is True
-    assert engine_state.candidates is None and engine_state.index is None
+    assert engine_state.candidates is None
+    assert engine_state.index is None
 
 
 def test_the_api_says_which_fits_were_not_worked_out(titanium, client_for):
