@@ -63,7 +63,7 @@ def test_dashboard_charts_draw_under_the_policy(page, login, violations):
     )
     login(factories.AgencyStaffFactory())
     page.goto("/dashboard/")
-    expect(page.locator("#kpi-first-value")).to_have_text("US$ 1,000")
+    expect(page.locator("#kpi-first-value")).to_have_text("USD 1,000")
     assert page.evaluate("window.enlaceCharts.length") == 3
     assert page.evaluate("document.getElementById('chart-linkages').width") > 0
     assert violations == []
