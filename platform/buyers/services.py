@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from accounts.permissions import has_buyer_powers
+from core.bulk import insert_rows
 from core.currency import validate_currency
 from core.updates import update_fields
 from suppliers.models import VerificationStatus
@@ -243,38 +244,64 @@ class HistoricTender:
 @transaction.atomic(savepoint=False)  # inside the import's one transaction
 def bulk_import_historic_requirements(*, tenders: list[HistoricTender]) -> list[int]:
     """Record past tenders as historic requirements (awarded or closed, dated by their release) in a few queries;
-    returns their ids in order. History is not news: nothing is announced and no match run is queued."""
+    returns their ids in order. History is not news: nothing is announced and no match run is queued. Written with
+    COPY on PostgreSQL (core.bulk): an import's file brings tens of thousands of them."""
     rows = []
+    cents = Decimal("0.01")
+    currencies: dict[str, str] = {}
     for tender in tenders:
         value = tender.estimated_annual_value
+        code = tender.currency or "USD"
+        currency = currencies.get(code)
+        if currency is None:
+            currency = currencies[code] = validate_currency(code)
         rows.append(
-            Requirement(
-                buyer_id=tender.buyer_id,
-                title=(tender.title or "")[:255],
-                specification=tender.specification or tender.title or "",
-                estimated_annual_value=None if value is None or value < 0 else Decimal(value).quantize(Decimal("0.01")),
-                currency=validate_currency(tender.currency or "USD"),
-                delivery_country=tender.delivery_country,
-                delivery_region=tender.delivery_region[:128],
-                delivery_city=tender.delivery_city[:128],
-                status=Requirement.Status.AWARDED if tender.awarded else Requirement.Status.CLOSED,
-                visibility=Requirement.Visibility.PUBLIC,
-                published_at=tender.published_at,
-                closed_at=tender.published_at,
-                historic=True,
+            (
+                tender.buyer_id,
+                (tender.title or "")[:255],
+                tender.specification or tender.title or "",
+                None if value is None or value < 0 else Decimal(value).quantize(cents),
+                currency,
+                tender.delivery_country,
+                tender.delivery_region[:128],
+                tender.delivery_city[:128],
+                Requirement.Status.AWARDED.value if tender.awarded else Requirement.Status.CLOSED.value,
+                Requirement.Visibility.PUBLIC.value,
+                tender.published_at,
+                tender.published_at,
+                True,
             )
         )
-    created = Requirement.objects.bulk_create(rows, batch_size=2000)
-    links = Requirement.categories.through
-    links.objects.bulk_create(
+    ids = insert_rows(
+        Requirement,
+        (
+            "buyer_id",
+            "title",
+            "specification",
+            "estimated_annual_value",
+            "currency",
+            "delivery_country",
+            "delivery_region",
+            "delivery_city",
+            "status",
+            "visibility",
+            "published_at",
+            "closed_at",
+            "historic",
+        ),
+        rows,
+        returning_ids=True,
+    )
+    insert_rows(
+        Requirement.categories.through,
+        ("requirement_id", "category_id"),
         [
-            links(requirement_id=requirement.pk, category_id=category_id)
-            for requirement, tender in zip(created, tenders, strict=True)
+            (requirement_id, category_id)
+            for requirement_id, tender in zip(ids, tenders, strict=True)
             for category_id in dict.fromkeys(tender.category_ids)
         ],
-        batch_size=5000,
     )
-    return [requirement.pk for requirement in created]
+    return ids
 
 
 @transaction.atomic(savepoint=False)  # per tender, inside the import's one transaction
