@@ -17,11 +17,12 @@ def inbox():
     factories.CapabilityFactory(profile=profile)
     owner = factories.SmeOwnerFactory(membership=profile.organisation)
     orthovia = factories.BuyerFactory(legal_name="Orthovia Medical")
+    # A buyer named without digits: the factories' numbered names ("Global Devices 107 Inc.") would match "07".
+    acme = factories.BuyerFactory(legal_name="Acme Aeroespacial")
     now = timezone.now()
     for number in range(30):
-        buyer = orthovia if number < 2 else None
         requirement = factories.RequirementFactory(
-            title=f"Titanium part {number:02d}", **({"buyer": buyer} if buyer else {})
+            title=f"Titanium part {number:02d}", buyer=orthovia if number < 2 else acme
         )
         if number < 25:
             Opportunity.objects.create(
