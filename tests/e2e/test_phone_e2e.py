@@ -113,6 +113,7 @@ def _pages(world):
         "sme": [
             ("/", ()),
             ("/opportunities/", ("bars",)),
+            ("/market/", ()),
             ("/suppliers/onboarding/", ("tables",)),
             ("/suppliers/onboarding/capabilities/", ()),
             ("/suppliers/onboarding/certifications/", ("tables",)),
@@ -135,6 +136,8 @@ def _pages(world):
             ("/linkages/board/", ("board",)),
             ("/events/", ()),
             ("/imports/", ()),
+            ("/market/gaps/", ()),
+            ("/programmes/", ()),
         ],
     }
 
