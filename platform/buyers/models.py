@@ -74,6 +74,8 @@ class Requirement(models.Model):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     needed_by = models.DateField(_("needed by"), null=True, blank=True)
+    # Invited suppliers that have not answered by this day are reminded (marketplace).
+    respond_by = models.DateField(_("answers wanted by"), null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
     visibility = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC)
     restrict_to_delivery_country = models.BooleanField(_("only suppliers in the delivery country"), default=False)

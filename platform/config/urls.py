@@ -1,3 +1,6 @@
+import conversations.urls
+import forecasts.urls
+import marketplace.urls
 from csp.decorators import csp_update
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -36,6 +39,9 @@ api_v1 = [
     *events.urls.api_urlpatterns,
     *development.urls.api_urlpatterns,
     *reporting.urls.api_urlpatterns,
+    *marketplace.urls.api_urlpatterns,
+    *forecasts.urls.api_urlpatterns,
+    *conversations.urls.api_urlpatterns,
     *notifications.urls.api_urlpatterns,
     *interchange.urls.api_urlpatterns,
     *audit.urls.api_urlpatterns,
@@ -59,6 +65,9 @@ urlpatterns += i18n_patterns(
     path("events/", include(events.urls)),
     path("programmes/", include(development.urls)),
     path("dashboard/", include(reporting.urls)),
+    path("responses/", include(marketplace.urls)),
+    path("forecasts/", include(forecasts.urls)),
+    path("messages/", include(conversations.urls)),
     path("notifications/", include(notifications.urls)),
     path("imports/", include(interchange.urls)),
     path("taxonomy/", include(taxonomy.urls)),

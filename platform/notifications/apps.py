@@ -7,4 +7,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from . import receivers  # noqa: F401  (connects to matching's, linkages' and events' signals)
+        # Connect to the signals of the apps below: matching, linkages, events and development; responses and
+        # awards; messages; forecasts; saved searches.
+        from . import (  # noqa: F401
+            receivers,
+            receivers_alerts,
+            receivers_conversations,
+            receivers_forecasts,
+            receivers_marketplace,
+        )

@@ -6,13 +6,13 @@ title and body stored at creation (in the recipient's language then) stay as the
 parameters (those created before parameters were stored) and for a kind this version does not know.
 """
 
-import datetime as dt
-
-from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from linkages.models import Stage
+
+from . import texts_alerts, texts_conversations, texts_forecasts, texts_marketplace
+from .wording import date_words as _date
+from .wording import in_days as _in_days
 
 OPPORTUNITY = "opportunity"
 STAGE_CHANGE = "stage_change"
@@ -26,20 +26,6 @@ def _stage(code) -> str:
     if not code:
         return "—"
     return str(Stage(code).label) if code in Stage.values else str(code)
-
-
-def _date(value) -> str:
-    try:
-        return formats.date_format(dt.date.fromisoformat(str(value)), "DATE_FORMAT")
-    except ValueError:
-        return str(value)
-
-
-def _in_days(days) -> str:
-    days = int(days)
-    if days <= 0:
-        return _("today")
-    return ngettext("in %(days)s day", "in %(days)s days", days) % {"days": days}
 
 
 def _opportunity(p) -> tuple[str, str]:
@@ -100,6 +86,9 @@ RENDERERS = {
     CERTIFICATE_EXPIRY: _certificate_expiry,
     OUTCOME_FOLLOW_UP: _outcome_follow_up,
 }
+# Each area words its own kinds in its own module (responses and awards, messages, forecasts, saved searches).
+for _area in (texts_marketplace, texts_conversations, texts_forecasts, texts_alerts):
+    RENDERERS.update(_area.RENDERERS)
 
 
 def render(kind: str, params: dict | None) -> tuple[str, str] | None:

@@ -1,10 +1,8 @@
 """Supplier profiles: what an SME makes, with what, how much, certified by whom, and how ready it is."""
 
 import operator
-import uuid
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from core.documents import unguessable_name
 from core.verification import Verifiable, VerificationStatus  # VerificationStatus: apps above import it from here
 
 
@@ -114,10 +113,7 @@ class Machine(models.Model):
 
 
 def certificate_upload_to(instance: "Certification", filename: str) -> str:
-    # A random name, not the profile and the uploader's file name: nothing about the path can be guessed, and the
-    # document is only ever read through the permission-checked view (no media URL serves it in any mode).
-    extension = Path(filename).suffix.lower()[:10]
-    return f"certificates/{uuid.uuid4().hex}{extension}"
+    return unguessable_name("certificates", filename)
 
 
 # -- the valid-certificate rule -----------------------------------------------------------------------------------

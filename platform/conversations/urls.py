@@ -1,0 +1,4 @@
+app_name = "conversations"
+
+api_urlpatterns: list = []
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+app_name = "forecasts"
+
+api_urlpatterns: list = []
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+app_name = "marketplace"
+
+api_urlpatterns: list = []
+urlpatterns: list = []

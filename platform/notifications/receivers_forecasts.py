@@ -1,0 +1,1 @@
+"""Notifications about this area: receivers of its signals."""

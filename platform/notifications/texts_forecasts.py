@@ -1,0 +1,3 @@
+"""Words of this area's notification kinds, in the active language (see notifications.texts)."""
+
+RENDERERS: dict = {}
