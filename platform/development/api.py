@@ -157,6 +157,26 @@ class ProgrammeFiguresSerializer(serializers.Serializer):
     costs = CostFiguresSerializer()
 
 
+class ImpactRowSerializer(serializers.Serializer):
+    kpi = serializers.CharField()
+    label = serializers.CharField()
+    verdict = serializers.ChoiceField(
+        choices=["pending", "too_few", "increase", "decrease", "no_clear_change"],
+        help_text="pending: being worked out since the last measure, ask again in a minute",
+    )
+    reason = serializers.CharField(help_text="Why there is no estimate (too few to say), in the reader's language")
+    reason_codes = serializers.SerializerMethodField()
+    att = serializers.FloatField(allow_null=True, required=False, help_text="The effect, in the KPI's units")
+    att_pct = serializers.FloatField(allow_null=True, required=False)
+    low = serializers.FloatField(allow_null=True, required=False)
+    high = serializers.FloatField(allow_null=True, required=False)
+    participants = serializers.IntegerField(required=False)
+    comparison = serializers.IntegerField(required=False)
+
+    def get_reason_codes(self, row) -> list[str]:
+        return [code for code in row.get("reason_codes", "").split(",") if code]
+
+
 class ProgrammeViewSet(
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
@@ -201,6 +221,16 @@ class ProgrammeViewSet(
             "costs": selectors.cost_split(programme=programme),
         }
         return Response(ProgrammeFiguresSerializer(figures).data)
+
+    @extend_schema(responses=ImpactRowSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def impact(self, request, pk=None):
+        """Per measured KPI, the effect against matched comparison suppliers with its interval, or why there are too
+        few to say (``reason`` in the reader's language, ``reason_codes`` for programs); ``pending`` while a worker
+        works it out."""
+        programme = self.get_object()
+        rows = selectors.impact_rows(programme=programme, ask=services.request_impact_estimate)
+        return Response(ImpactRowSerializer(rows, many=True).data)
 
 
 class ConsultantSerializer(serializers.ModelSerializer):

@@ -60,10 +60,11 @@ spread, 95 % coverage 0.925–0.96; with a curved trend, sector trends and effec
 suppliers) bias ≤ 0.94 (half an SE), coverage 0.925–0.965.
 
 Verdict: ``too_few`` when fewer than ``min_group`` participants or comparison suppliers have a follow-up, or fewer
-than ``min_group`` participants found a match or distinct comparison suppliers were used (no estimate, no interval,
-``reason`` says which); otherwise ``increase`` / ``decrease`` when the interval lies above / below zero, else
-``no_clear_change``. The estimator is sign-neutral: ``better_when_lower`` (unit cost, defect rate, lead time) is
-carried into the result so the wording can say "improved" (``ImpactEstimate.improved``).
+than ``min_group`` participants found a match or distinct comparison suppliers were used (no estimate, no interval;
+``reason_codes`` say which, for the caller to word in the reader's language); otherwise ``increase`` / ``decrease``
+when the interval lies above / below zero, else ``no_clear_change``. The estimator is sign-neutral:
+``better_when_lower`` (unit cost, defect rate, lead time) is carried into the result so the wording can say
+"improved" (``ImpactEstimate.improved``).
 
 Deterministic for a given ``seed`` and invariant to the order of the observations (they are put in supplier order
 first); adding a constant to every baseline and follow-up leaves the matches, the ATT and the interval unchanged
@@ -87,6 +88,13 @@ TOO_FEW = "too_few"
 INCREASE = "increase"  # the interval lies above zero
 DECREASE = "decrease"  # the interval lies below zero
 NO_CLEAR_CHANGE = "no_clear_change"  # the interval covers zero
+
+# Why an estimate is TOO_FEW (``ImpactEstimate.reason_codes``), each with the count it refers to:
+REASON_FEW_PARTICIPANTS = "few_participants"  # participants_with_follow_up < min_group
+REASON_FEW_COMPARISON = "few_comparison"  # comparison_with_follow_up < min_group
+REASON_FEW_MATCHED = "few_matched"  # participants (that found a comparable supplier) < min_group
+REASON_FEW_MATCHES = "few_matches"  # comparison (distinct suppliers matched) < min_group
+REASONS = (REASON_FEW_PARTICIPANTS, REASON_FEW_COMPARISON, REASON_FEW_MATCHED, REASON_FEW_MATCHES)
 
 CALIPER_SD = 0.2  # caliper on the propensity logit, in pooled standard deviations of the logit
 RIDGE_PENALTY = 1.0  # of the bias-adjustment regression
@@ -121,7 +129,10 @@ class ImpactEstimate:
     bootstrap: int
     better_when_lower: bool
     verdict: str  # TOO_FEW, INCREASE, DECREASE or NO_CLEAR_CHANGE
-    reason: str | None  # why TOO_FEW, in plain words
+    # Why TOO_FEW, as codes (REASON_*) the caller words in the reader's language with the group sizes below and
+    # ``min_group``; empty otherwise. No words here: this module stays free of Django and its translations.
+    reason_codes: tuple[str, ...]
+    min_group: int
     # Group sizes
     participants: int  # matched participants the estimate uses
     comparison: int  # distinct comparison suppliers the estimate uses
@@ -203,9 +214,9 @@ def estimate_impact(
     }
     short = []
     if len(t_rows) < min_group:
-        short.append(_count(len(t_rows), "participant") + " with a follow-up measurement")
+        short.append(REASON_FEW_PARTICIPANTS)
     if len(c_rows) < min_group:
-        short.append(_count(len(c_rows), "comparison supplier") + " with a follow-up measurement")
+        short.append(REASON_FEW_COMPARISON)
     if short:
         return _too_few(result, t_rows, min_group, short)
 
@@ -255,9 +266,9 @@ def estimate_impact(
     )
     short = []
     if result["participants"] < min_group:
-        short.append(_count(result["participants"], "participant") + " found a comparable supplier")
+        short.append(REASON_FEW_MATCHED)
     if result["comparison"] < min_group:
-        short.append(_count(result["comparison"], "distinct comparison supplier") + " matched the participants")
+        short.append(REASON_FEW_MATCHES)
     if short:
         return _too_few(result, t_rows, min_group, short)
 
@@ -279,7 +290,8 @@ def estimate_impact(
     return ImpactEstimate(
         **result,
         verdict=verdict,
-        reason=None,
+        reason_codes=(),
+        min_group=min_group,
         participant_baseline=t_base,
         participant_change=t_change,
         participant_change_pct=_pct(t_change, t_base),
@@ -440,7 +452,8 @@ def _too_few(result: dict, t_rows, min_group: int, short: list[str]) -> ImpactEs
     return ImpactEstimate(
         **{**defaults, **result},
         verdict=TOO_FEW,
-        reason=f"Too few to estimate: {' and '.join(short)}; at least {min_group} of each are needed.",
+        reason_codes=tuple(short),
+        min_group=min_group,
         participant_baseline=t_base,
         participant_change=t_change,
         participant_change_pct=None if t_base is None else _pct(t_change, t_base),
@@ -454,12 +467,6 @@ def _too_few(result: dict, t_rows, min_group: int, short: list[str]) -> ImpactEs
         standard_error=None,
         balance_after=None,
     )
-
-
-def _count(n: int, noun: str) -> str:
-    if n == 0:
-        return f"no {noun}s"
-    return f"only {n} {noun}" + ("" if n == 1 else "s")
 
 
 def _pooled_sd(a: np.ndarray, b: np.ndarray) -> float:

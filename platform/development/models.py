@@ -175,6 +175,43 @@ PHASE_MOVES: dict[tuple[int, int], frozenset[str]] = {
 TOGETHER = {(Phase.VALIDATION, Phase.PLAN)}  # moves that need every listed party's confirmation
 
 
+class Edit(models.TextChoices):
+    """What parties write in a programme besides moving phases (``EDIT_RIGHTS`` says who)."""
+
+    ENROL = "enrol", _("Enrol a supplier")
+    ASSIGN_CONSULTANT = "assign_consultant", _("Assign a consultant")
+    DIAGNOSTIC = "diagnostic", _("Record a diagnosis")
+    PROJECT_ADD = "project_add", _("Add a plan project")
+    PROJECT_UPDATE = "project_update", _("Update a plan project")
+    SESSION = "session", _("Record a training session")
+    ATTENDANCE = "attendance", _("Record attendance")
+    OUTCOME = "outcome", _("Record a measure")
+    VOUCHER_ISSUE = "voucher_issue", _("Issue a voucher")
+    VOUCHER_REDEEM = "voucher_redeem", _("Redeem a voucher")
+    CERTIFY = "certify", _("Certify a supplier")
+    CLOSE = "close", _("Complete or withdraw an intervention")
+
+
+# Edit → who makes it, read by the services (and the pages and tests), as PHASE_MOVES is for moves. The consultant
+# is the intervention's, except for training (a session and its attendance): any consultant working in the
+# programme records those. A supplier's own diagnosis is a self-assessment. Viewers of an organisation hold no party.
+EDIT_RIGHTS: dict[str, frozenset[str]] = {
+    Edit.ENROL: frozenset({Party.AGENCY}),
+    Edit.ASSIGN_CONSULTANT: frozenset({Party.AGENCY}),
+    Edit.DIAGNOSTIC: frozenset({Party.AGENCY, Party.CONSULTANT, Party.SUPPLIER}),
+    Edit.PROJECT_ADD: frozenset({Party.AGENCY, Party.CONSULTANT}),
+    Edit.PROJECT_UPDATE: frozenset({Party.AGENCY, Party.CONSULTANT, Party.SUPPLIER}),
+    Edit.SESSION: frozenset({Party.AGENCY, Party.CONSULTANT}),
+    Edit.ATTENDANCE: frozenset({Party.AGENCY, Party.CONSULTANT}),
+    Edit.OUTCOME: frozenset({Party.AGENCY, Party.CONSULTANT, Party.SUPPLIER, Party.BUYER}),
+    Edit.VOUCHER_ISSUE: frozenset({Party.AGENCY}),
+    Edit.VOUCHER_REDEEM: frozenset({Party.AGENCY}),
+    Edit.CERTIFY: frozenset({Party.AGENCY}),
+    Edit.CLOSE: frozenset({Party.AGENCY}),
+}
+PROGRAMME_EDITS = frozenset({Edit.ENROL, Edit.SESSION, Edit.ATTENDANCE})  # the consultant: any in the programme
+
+
 class Intervention(models.Model):
     """One supplier's path through a programme, with its consultant and anchor buyer."""
 

@@ -8,8 +8,10 @@ from accounts.models import Membership
 from accounts.permissions import is_agency_staff
 
 from .models import (
+    EDIT_RIGHTS,
     KPI_UNITS,
     LOWER_IS_BETTER,
+    PROGRAMME_EDITS,
     Attendance,
     Consultant,
     Intervention,
@@ -75,6 +77,26 @@ def parties_of(*, user, intervention: Intervention) -> set[str]:
 
 def consults_in(*, user, programme: Programme) -> bool:
     return user.is_authenticated and Intervention.objects.filter(programme=programme, consultant__user=user).exists()
+
+
+def edit_parties(*, user, edit: str, intervention: Intervention | None = None, programme=None) -> set[str]:
+    """The parties ``user`` holds for ``edit``: in the intervention, or for a programme-wide edit (enrolment,
+    training) in the programme (agency staff, and any consultant working in it)."""
+    if edit in PROGRAMME_EDITS or intervention is None:
+        programme = programme or intervention.programme
+        parties = set()
+        if is_agency_staff(user):
+            parties.add(Party.AGENCY)
+        if consults_in(user=user, programme=programme):
+            parties.add(Party.CONSULTANT)
+        return parties
+    return parties_of(user=user, intervention=intervention)
+
+
+def may_edit(*, user, edit: str, intervention: Intervention | None = None, programme=None) -> bool:
+    """Whether ``EDIT_RIGHTS`` lets ``user`` make ``edit`` (the pages show a form only then)."""
+    parties = edit_parties(user=user, edit=edit, intervention=intervention, programme=programme)
+    return bool(parties & EDIT_RIGHTS[edit])
 
 
 def consultants_of(*, agency_id: int) -> QuerySet[Consultant]:
@@ -235,7 +257,7 @@ def _impact_key(*, programme: Programme, kpi: str, method: str) -> str:
     )
     last = stats["last"].isoformat() if stats["last"] else ""
     database = settings.DATABASES["default"]["NAME"]
-    return f"development:impact:{database}:{programme.pk}:{kpi}:{method}:{stats['n']}:{stats['top']}:{last}"
+    return f"development:impact:v2:{database}:{programme.pk}:{kpi}:{method}:{stats['n']}:{stats['top']}:{last}"
 
 
 def cached_impact(*, programme: Programme, kpi: str, method: str = "nearest"):
@@ -306,3 +328,56 @@ def development_figures(*, programme: Programme | None = None, date_from=None, d
         "jobs_created": sum(latest_jobs.values(), Decimal("0")),
         "suppliers_certified": certified.values("supplier_id").distinct().count(),
     }
+
+
+def impact_rows(*, programme: Programme, wait: bool = False, ask=None) -> list[dict]:
+    """One row per measured KPI, worded for the reader (the page, the API and the export show the same). A page never
+    waits on the bootstrap: an estimate not worked out since the last measure is asked of a worker (``ask``) and the
+    row says so (``pending``); an export (``wait``) works it out."""
+    from .texts import impact_reason
+
+    rows = []
+    for kpi in measured_kpis(programme=programme):
+        estimate = (
+            programme_impact(programme=programme, kpi=kpi) if wait else cached_impact(programme=programme, kpi=kpi)
+        )
+        if estimate is None:
+            if ask is not None:
+                ask(programme=programme, kpi=kpi)
+            rows.append(
+                {
+                    "kpi": kpi,
+                    "label": str(Kpi(kpi).label),
+                    "verdict": "pending",
+                    "pending": True,
+                    "too_few": True,
+                    "reason": "",
+                    "reason_codes": "",
+                }
+            )
+            continue
+        too_few = estimate.verdict == "too_few"
+        low, high = estimate.interval if estimate.interval else (None, None)
+        rows.append(
+            {
+                "kpi": kpi,
+                "label": str(Kpi(kpi).label),
+                "verdict": estimate.verdict,
+                "pending": False,
+                "too_few": too_few,
+                "reason": impact_reason(estimate),
+                "reason_codes": ",".join(estimate.reason_codes),
+                "att": None if too_few else round(estimate.att, 2),
+                "att_pct": None if too_few or estimate.att_pct is None else round(estimate.att_pct, 1),
+                "low": None if low is None else round(low, 2),
+                "high": None if high is None else round(high, 2),
+                # Too few: the matched groups when matching ran, else those measured with a follow-up.
+                "participants": estimate.participants or estimate.participants_with_follow_up,
+                "comparison": estimate.comparison or estimate.comparison_with_follow_up,
+                "participant_baseline": estimate.participant_baseline,
+                "participant_change": estimate.participant_change,
+                "comparison_baseline": estimate.comparison_baseline,
+                "comparison_change": estimate.comparison_change,
+            }
+        )
+    return rows

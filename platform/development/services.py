@@ -24,6 +24,7 @@ from taxonomy.models import CertificationStandard
 
 from . import selectors
 from .models import (
+    EDIT_RIGHTS,
     KPI_UNITS,
     PHASE_MOVES,
     TEMPLATE_AREAS,
@@ -32,6 +33,7 @@ from .models import (
     Attendance,
     Consultant,
     DiagnosticTemplate,
+    Edit,
     FollowUpRequest,
     ImprovementProject,
     Intervention,
@@ -54,6 +56,14 @@ CERTIFICATE_VALIDITY_YEARS = 3
 def _require_agency(actor) -> None:
     if not is_agency_staff(actor):
         raise PermissionDenied(_("Only agency staff do this."))
+
+
+def _require_edit(actor, edit: str, *, intervention: Intervention | None = None, programme=None) -> set[str]:
+    """The actor's parties for ``edit`` if ``EDIT_RIGHTS`` lets it make the edit, else ``PermissionDenied``."""
+    parties = selectors.edit_parties(user=actor, edit=edit, intervention=intervention, programme=programme)
+    if not parties & EDIT_RIGHTS[edit]:
+        raise PermissionDenied(_("You may not do this in this programme."))
+    return parties
 
 
 def _require_party(actor, intervention: Intervention, *allowed: str) -> set[str]:
@@ -190,7 +200,7 @@ def enrol_supplier(
     consultant: Consultant | None = None,
     cost: Decimal = Decimal("0"),
 ) -> Intervention:
-    _require_agency(actor)
+    _require_edit(actor, Edit.ENROL, programme=programme)
     errors = {}
     if problems := eligibility_problems(programme=programme, supplier=supplier):
         errors["supplier"] = problems
@@ -213,7 +223,7 @@ def enrol_supplier(
 
 
 def assign_consultant(*, actor, intervention: Intervention, consultant: Consultant, note: str = "") -> Intervention:
-    _require_agency(actor)
+    _require_edit(actor, Edit.ASSIGN_CONSULTANT, intervention=intervention)
     if not consultant.active or consultant.agency_id != intervention.programme.agency_id:
         raise ValidationError({"consultant": [_("Choose an active consultant of the programme's agency.")]})
     intervention.consultant = consultant
@@ -274,7 +284,7 @@ def confirm_diagnosis(*, actor, intervention: Intervention, note: str = "") -> I
     intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
     if intervention.phase != Phase.VALIDATION or intervention.status != Intervention.Status.ACTIVE:
         raise ValidationError({"phase": [_("The diagnosis is validated in the validation phase.")]})
-    parties = _require_party(actor, intervention, Party.BUYER, Party.SUPPLIER)
+    parties = _require_party(actor, intervention, *PHASE_MOVES[(Phase.VALIDATION, Phase.PLAN)])
     now = timezone.now()
     if Party.BUYER in parties and intervention.buyer_confirmed_at is None:
         intervention.buyer_confirmed_at = now
@@ -290,7 +300,7 @@ def confirm_diagnosis(*, actor, intervention: Intervention, note: str = "") -> I
 @transaction.atomic
 def close_intervention(*, actor, intervention: Intervention, withdrawn: bool = False, note: str = "") -> Intervention:
     """Agency staff close an intervention: completed after documentation, or withdrawn at any phase."""
-    _require_agency(actor)
+    _require_edit(actor, Edit.CLOSE, intervention=intervention)
     intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
     if intervention.status != Intervention.Status.ACTIVE:
         raise ValidationError({"status": [_("This intervention is already closed.")]})
@@ -321,7 +331,7 @@ def record_diagnostic(
 ) -> "ProgrammeDiagnostic":  # noqa: F821 - imported below to keep the module's import list short
     from .models import ProgrammeDiagnostic
 
-    parties = _require_party(actor, intervention, Party.AGENCY, Party.CONSULTANT, Party.SUPPLIER)
+    parties = _require_edit(actor, Edit.DIAGNOSTIC, intervention=intervention)
     assessor = (
         Assessor.AGENCY
         if Party.AGENCY in parties
@@ -378,7 +388,7 @@ def _check_project(fields: dict) -> None:
 
 
 def add_project(*, actor, intervention: Intervention, **fields) -> ImprovementProject:
-    _require_party(actor, intervention, Party.CONSULTANT, Party.AGENCY)
+    _require_edit(actor, Edit.PROJECT_ADD, intervention=intervention)
     _check_project(fields)
     project = ImprovementProject(intervention=intervention, **{k: v for k, v in fields.items() if k in PROJECT_FIELDS})
     project.full_clean()
@@ -387,7 +397,7 @@ def add_project(*, actor, intervention: Intervention, **fields) -> ImprovementPr
 
 
 def update_project(*, actor, project: ImprovementProject, **fields) -> ImprovementProject:
-    _require_party(actor, project.intervention, Party.CONSULTANT, Party.AGENCY, Party.SUPPLIER)
+    _require_edit(actor, Edit.PROJECT_UPDATE, intervention=project.intervention)
     _check_project(fields)
     for name, value in fields.items():
         if name in PROJECT_FIELDS:
@@ -401,8 +411,7 @@ def update_project(*, actor, project: ImprovementProject, **fields) -> Improveme
 
 
 def record_session(*, actor, programme: Programme, **fields) -> TrainingSession:
-    if not (is_agency_staff(actor) or selectors.consults_in(user=actor, programme=programme)):
-        raise PermissionDenied(_("Agency staff and the programme's consultants record training."))
+    _require_edit(actor, Edit.SESSION, programme=programme)
     session = TrainingSession(programme=programme, **fields)
     session.full_clean()
     session.save()
@@ -410,8 +419,7 @@ def record_session(*, actor, programme: Programme, **fields) -> TrainingSession:
 
 
 def record_attendance(*, actor, session: TrainingSession, intervention: Intervention, participants, women=0):
-    if not (is_agency_staff(actor) or selectors.consults_in(user=actor, programme=session.programme)):
-        raise PermissionDenied(_("Agency staff and the programme's consultants record attendance."))
+    _require_edit(actor, Edit.ATTENDANCE, programme=session.programme)
     errors = {}
     if intervention.programme_id != session.programme_id:
         errors["intervention"] = [_("This supplier is not in the session's programme.")]
@@ -451,7 +459,7 @@ def record_outcome(
         _require_agency(actor)
         parties = {Party.AGENCY}
     else:
-        parties = _require_party(actor, intervention, Party.AGENCY, Party.CONSULTANT, Party.SUPPLIER, Party.BUYER)
+        parties = _require_edit(actor, Edit.OUTCOME, intervention=intervention)
     errors = {}
     if kpi not in Kpi.values:
         errors["kpi"] = [_("Choose one of the programme's KPIs.")]
@@ -536,7 +544,7 @@ def send_due_follow_ups(*, today: dt.date | None = None) -> int:
 
 
 def issue_voucher(*, actor, intervention: Intervention, kind: str, value, issued_on: dt.date) -> Voucher:
-    _require_agency(actor)
+    _require_edit(actor, Edit.VOUCHER_ISSUE, intervention=intervention)
     voucher = Voucher(
         programme=intervention.programme, intervention=intervention, kind=kind, value=value, issued_on=issued_on
     )
@@ -546,7 +554,7 @@ def issue_voucher(*, actor, intervention: Intervention, kind: str, value, issued
 
 
 def redeem_voucher(*, actor, voucher: Voucher, redeemed_on: dt.date) -> Voucher:
-    _require_agency(actor)
+    _require_edit(actor, Edit.VOUCHER_REDEEM, intervention=voucher.intervention)
     if voucher.redeemed_on is not None:
         raise ValidationError({"redeemed_on": [_("This voucher was already redeemed.")]})
     if redeemed_on < voucher.issued_on:
@@ -579,7 +587,7 @@ def programme_standard(programme: Programme) -> CertificationStandard:
 @transaction.atomic
 def certify_supplier(*, actor, intervention: Intervention, note: str = ""):
     """Agency staff certify a supplier whose measured improvements meet every threshold of its programme."""
-    _require_agency(actor)
+    _require_edit(actor, Edit.CERTIFY, intervention=intervention)
     programme = intervention.programme
     if not programme.certificate_thresholds:
         raise ValidationError({"certificate": [_("This programme sets no thresholds to certify against.")]})

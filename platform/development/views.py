@@ -29,7 +29,7 @@ from .forms import (
     ProjectStatusForm,
     SessionForm,
 )
-from .models import Intervention, Kpi, OutcomeMeasure, Party, Phase, Programme
+from .models import EDIT_RIGHTS, Edit, Intervention, Kpi, OutcomeMeasure, Party, Phase, Programme
 
 
 def _require_agency(request) -> None:
@@ -137,50 +137,7 @@ def _outcome_rows(programme) -> list[dict]:
 
 
 def _impact_rows(programme, *, wait: bool = False) -> list[dict]:
-    """One row per measured KPI. A page never waits on the bootstrap: an estimate not worked out since the last
-    measure is asked of a worker and the row says so (``pending``); an export (``wait``) works it out."""
-    rows = []
-    for kpi in selectors.measured_kpis(programme=programme):
-        if wait:
-            estimate = selectors.programme_impact(programme=programme, kpi=kpi)
-        else:
-            estimate = selectors.cached_impact(programme=programme, kpi=kpi)
-        if estimate is None:
-            services.request_impact_estimate(programme=programme, kpi=kpi)
-            rows.append(
-                {
-                    "kpi": kpi,
-                    "label": str(Kpi(kpi).label),
-                    "verdict": "pending",
-                    "pending": True,
-                    "too_few": True,
-                    "reason": "",
-                }
-            )
-            continue
-        too_few = estimate.verdict == "too_few"
-        low, high = estimate.interval if estimate.interval else (None, None)
-        rows.append(
-            {
-                "kpi": kpi,
-                "label": str(Kpi(kpi).label),
-                "verdict": estimate.verdict,
-                "too_few": too_few,
-                "reason": estimate.reason or "",
-                "att": None if too_few else round(estimate.att, 2),
-                "att_pct": None if too_few or estimate.att_pct is None else round(estimate.att_pct, 1),
-                "low": None if low is None else round(low, 2),
-                "high": None if high is None else round(high, 2),
-                # Too few: the matched groups when matching ran, else those measured with a follow-up.
-                "participants": estimate.participants or estimate.participants_with_follow_up,
-                "comparison": estimate.comparison or estimate.comparison_with_follow_up,
-                "participant_baseline": estimate.participant_baseline,
-                "participant_change": estimate.participant_change,
-                "comparison_baseline": estimate.comparison_baseline,
-                "comparison_change": estimate.comparison_change,
-            }
-        )
-    return rows
+    return selectors.impact_rows(programme=programme, wait=wait, ask=services.request_impact_estimate)
 
 
 def _cohort(programme, user) -> list[dict]:
@@ -375,10 +332,10 @@ def _intervention_context(request, intervention, forms: dict | None = None) -> d
     parties = selectors.parties_of(user=user, intervention=intervention)
     programme = intervention.programme
     active = intervention.status == Intervention.Status.ACTIVE
-    acting = bool(parties)
-    may_diagnose = active and bool(parties & {Party.AGENCY, Party.CONSULTANT, Party.SUPPLIER})
-    may_plan = active and bool(parties & {Party.AGENCY, Party.CONSULTANT})
-    may_measure = bool(parties)
+    may_diagnose = active and bool(parties & EDIT_RIGHTS[Edit.DIAGNOSTIC])
+    may_plan = active and bool(parties & EDIT_RIGHTS[Edit.PROJECT_ADD])
+    may_measure = bool(parties & EDIT_RIGHTS[Edit.OUTCOME])
+    may_attend = selectors.may_edit(user=user, edit=Edit.ATTENDANCE, intervention=intervention)
     forms = forms or {}
     areas = services.diagnostic_areas(programme)
     diagnostics = list(intervention.diagnostics.select_related("assessed_by")[:5])
@@ -415,11 +372,10 @@ def _intervention_context(request, intervention, forms: dict | None = None) -> d
         ),
         "projects": intervention.projects.all(),
         "project_form": forms.get("project") or (ProjectForm() if may_plan else None),
-        "may_update_projects": acting and bool(parties & {Party.AGENCY, Party.CONSULTANT, Party.SUPPLIER}),
+        "may_update_projects": bool(parties & EDIT_RIGHTS[Edit.PROJECT_UPDATE]),
         "project_statuses": ProjectStatusForm.base_fields["status"].choices,
         "attendance": intervention.attendance.select_related("session").order_by("-session__held_on"),
-        "attendance_form": forms.get("attendance")
-        or (AttendanceForm(programme=programme) if Party.AGENCY in parties or Party.CONSULTANT in parties else None),
+        "attendance_form": forms.get("attendance") or (AttendanceForm(programme=programme) if may_attend else None),
         "progress": selectors.kpi_progress(intervention=intervention),
         "thresholds": selectors.threshold_progress(intervention=intervention),
         "outcome_form": forms.get("outcome") or (OutcomeForm() if may_measure else None),

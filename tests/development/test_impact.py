@@ -12,6 +12,8 @@ from development.impact import (
     DECREASE,
     INCREASE,
     NO_CLEAR_CHANGE,
+    REASON_FEW_MATCHES,
+    REASON_FEW_PARTICIPANTS,
     TOO_FEW,
     SupplierObservation,
     estimate_impact,
@@ -126,8 +128,8 @@ def test_too_few_participants_gives_no_estimate_and_says_why():
     assert estimate.att is None
     assert estimate.interval is None
     assert estimate.standard_error is None
-    assert "only 4 participants with a follow-up" in estimate.reason
-    assert "at least 5" in estimate.reason
+    assert estimate.reason_codes == (REASON_FEW_PARTICIPANTS,)
+    assert estimate.min_group == 5
     assert estimate.participants_with_follow_up == 4
     assert estimate.participants_missing_follow_up == 3
     assert estimate.missing_follow_up_ids == (1000, 1001, 1002)
@@ -143,7 +145,7 @@ def test_too_few_comparison_suppliers_actually_used_gives_no_estimate():
     assert estimate.interval is None
     assert estimate.participants == 8
     assert estimate.comparison == 1
-    assert "only 1 distinct comparison supplier" in estimate.reason
+    assert estimate.reason_codes == (REASON_FEW_MATCHES,)
     assert estimate_impact(rows, bootstrap=300, min_group=1).verdict != TOO_FEW
 
 

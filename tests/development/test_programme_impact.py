@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from development import selectors, services
+from development.texts import impact_reason
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -57,4 +58,9 @@ def test_too_few_comparison_suppliers_says_so(cast):
     estimate = selectors.programme_impact(programme=cast["programme"], kpi="sales")
     assert estimate.verdict == "too_few"
     assert estimate.att is None
-    assert "participant" in estimate.reason
+    assert estimate.reason_codes == ("few_participants", "few_comparison")
+    # The estimator says it in codes; the wording (gettext, in the reader's language) is done where it is shown.
+    assert impact_reason(estimate) == (
+        "Too few to say: 1 participant with a follow-up measurement; 0 comparison suppliers with a follow-up "
+        "measurement; at least 5 of each are needed."
+    )
