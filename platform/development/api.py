@@ -17,6 +17,7 @@ from . import selectors, services
 from .models import (
     Attendance,
     Consultant,
+    Edit,
     ImprovementProject,
     Intervention,
     InterventionPhaseChange,
@@ -56,6 +57,18 @@ def _programmes(user):
 
 def _interventions(user):
     return selectors.interventions_visible_to(user=user)
+
+
+def _suppliers(user):
+    """Profiles the user may name: those it may see anyway, and the suppliers of the interventions it takes part in
+    (a consultant records its suppliers' measures)."""
+    from django.db.models import Q
+
+    from suppliers.models import SupplierProfile
+
+    return SupplierProfile.objects.filter(
+        Q(pk__in=profiles_visible_to(user=user).values("pk")) | Q(interventions__in=_interventions(user))
+    ).distinct()
 
 
 def _consultants(user):
@@ -247,11 +260,20 @@ class ConsultantSerializer(serializers.ModelSerializer):
     def create(self, validated_data):
         return services.add_consultant(actor=self.context["request"].user, **validated_data)
 
+    def update(self, instance, validated_data):
+        validated_data.pop("agency", None)
+        return services.update_consultant(actor=self.context["request"].user, consultant=instance, **validated_data)
+
 
 class ConsultantViewSet(
-    mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
 ):
-    """The consultants' roster: agency staff only."""
+    """The consultants' roster: agency staff list, add and edit consultants (specialties, sectors, certification in
+    the methodology); a consultant whose e-mail has an account signs in with it."""
 
     permission_classes = [IsAuthenticated]
     serializer_class = ConsultantSerializer
@@ -326,6 +348,17 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
+class AssignSerializer(NoteSerializer):
+    consultant = VisiblePrimaryKeyRelatedField(visible=_consultants)
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 class CloseSerializer(NoteSerializer):
     withdrawn = serializers.BooleanField(default=False)
 
@@ -355,6 +388,13 @@ class InterventionViewSet(
             .order_by("programme_id", "pk")
         )
 
+    def create(self, request, *args, **kwargs):
+        # Refused before the body is read: someone who sees the programme but may not enrol is told so (403).
+        programme = _programmes(request.user).filter(pk=_int_or_none(request.data.get("programme"))).first()
+        if programme is not None and not selectors.may_edit(user=request.user, edit=Edit.ENROL, programme=programme):
+            raise PermissionDenied("Only agency staff enrol suppliers.")
+        return super().create(request, *args, **kwargs)
+
     def _acted(self, intervention):
         return Response(
             InterventionSerializer(self.get_queryset().get(pk=intervention.pk), context={"request": self.request}).data
@@ -371,6 +411,18 @@ class InterventionViewSet(
             to_phase=data.validated_data["to_phase"],
             note=data.validated_data["note"],
         )
+        return self._acted(intervention)
+
+    @extend_schema(request=AssignSerializer, responses=InterventionSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        """Agency staff assign (or change) the intervention's consultant."""
+        intervention = self.get_object()
+        if not selectors.may_edit(user=request.user, edit=Edit.ASSIGN_CONSULTANT, intervention=intervention):
+            raise PermissionDenied("Only agency staff assign consultants.")
+        data = AssignSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        intervention = services.assign_consultant(actor=request.user, intervention=intervention, **data.validated_data)
         return self._acted(intervention)
 
     @extend_schema(request=NoteSerializer, responses=InterventionSerializer)
@@ -473,7 +525,7 @@ class AttendanceSerializer(_InterventionChild):
 
 class OutcomeSerializer(serializers.ModelSerializer):
     programme = VisiblePrimaryKeyRelatedField(visible=_programmes)
-    supplier = VisiblePrimaryKeyRelatedField(visible=lambda user: profiles_visible_to(user=user))
+    supplier = VisiblePrimaryKeyRelatedField(visible=_suppliers)
     kpi = serializers.ChoiceField(choices=Kpi.choices)
     unit = serializers.ChoiceField(choices=Unit.choices)
     value = serializers.DecimalField(max_digits=18, decimal_places=4)

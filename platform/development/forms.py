@@ -10,7 +10,9 @@ from suppliers.models import SupplierProfile
 
 from .models import (
     KPI_UNITS,
+    Consultant,
     ImprovementProject,
+    Intervention,
     Kpi,
     Objective,
     OutcomeMeasure,
@@ -18,6 +20,7 @@ from .models import (
     Programme,
     TargetGroup,
     TrainingSession,
+    Voucher,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -197,3 +200,74 @@ class OutcomeForm(forms.Form):
 
     def service_fields(self) -> dict:
         return {**self.cleaned_data, "unit": KPI_UNITS[self.cleaned_data["kpi"]]}
+
+
+class ConsultantForm(forms.Form):
+    """A consultant on the agency's roster; its e-mail links the account it signs in with, when there is one."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        help_text=_("The consultant signs in with the account of this address (linked once it exists)."),
+    )
+    specialties = forms.MultipleChoiceField(
+        label=_("Specialties"),
+        choices=Consultant.Specialty.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sectors = forms.CharField(
+        label=_("Sectors"),
+        required=False,
+        max_length=400,
+        help_text=_("Two-digit ISIC divisions, separated by commas, e.g. 10, 25."),
+    )
+    certified_on = forms.DateField(label=_("Certified in the methodology on"), required=False, widget=DATE)
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    @classmethod
+    def initial_from(cls, consultant: Consultant) -> dict:
+        return {
+            "name": consultant.name,
+            "email": consultant.email,
+            "specialties": consultant.specialties,
+            "sectors": ", ".join(consultant.sectors),
+            "certified_on": consultant.certified_on,
+            "active": consultant.active,
+        }
+
+    def clean_sectors(self):
+        codes = [code.strip() for code in self.cleaned_data["sectors"].replace(";", ",").split(",") if code.strip()]
+        if any(len(code) != 2 or not code.isdigit() for code in codes):
+            raise forms.ValidationError(_("Give each sector as its two-digit ISIC division, e.g. 10, 25."))
+        return sorted(set(codes))
+
+
+class AssignConsultantForm(forms.Form):
+    consultant = forms.ModelChoiceField(label=_("Consultant"), queryset=Consultant.objects.none())
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .selectors import consultants_of
+
+        self.fields["consultant"].queryset = consultants_of(agency_id=programme.agency_id)
+
+
+class VoucherForm(forms.Form):
+    intervention = forms.ModelChoiceField(label=_("Supplier"), queryset=Intervention.objects.none())
+    kind = forms.ChoiceField(label=_("Kind"), choices=Voucher.Kind.choices)
+    value = forms.DecimalField(label=_("Value"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    issued_on = forms.DateField(label=_("Issued on"), widget=DATE)
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["intervention"].queryset = programme.interventions.select_related(
+            "supplier__organisation"
+        ).order_by("supplier__organisation__legal_name")
+        self.fields["intervention"].label_from_instance = lambda i: i.supplier.organisation.legal_name
+
+
+class RedeemForm(forms.Form):
+    redeemed_on = forms.DateField(label=_("Redeemed on"), widget=DATE)

@@ -381,3 +381,80 @@ def impact_rows(*, programme: Programme, wait: bool = False, ask=None) -> list[d
             }
         )
     return rows
+
+
+def consultant_workload(*, consultant: Consultant) -> dict:
+    """A consultant's interventions by phase with each one's results, and the totals: active, completed, certified,
+    suppliers with a measured improvement, training sessions and hours given."""
+    interventions = list(
+        consultant.interventions.select_related("programme", "supplier__organisation", "anchor_buyer").order_by(
+            "programme__name", "phase", "supplier__organisation__legal_name"
+        )
+    )
+    improved = 0
+    for intervention in interventions:
+        intervention.progress = kpi_progress(intervention=intervention)
+        if any(row["improvement"] is not None and row["improvement"] > 0 for row in intervention.progress):
+            improved += 1
+    sessions = TrainingSession.objects.filter(consultant=consultant)
+    return {
+        "interventions": interventions,
+        "active": sum(i.status == Intervention.Status.ACTIVE for i in interventions),
+        "completed": sum(i.status == Intervention.Status.COMPLETED for i in interventions),
+        "certified": sum(i.certified_at is not None for i in interventions),
+        "improved": improved,
+        "sessions": sessions.count(),
+        "hours": sessions.aggregate(total=Sum("hours"))["total"] or Decimal("0"),
+    }
+
+
+def cost_per_result(*, programme: Programme, interventions) -> dict:
+    """What each result cost: per intervention (of ``interventions``, those the reader sees) its co-financed cost, the
+    vouchers issued and redeemed for it and what it achieved; for the whole programme what was spent (the
+    interventions' cost and the vouchers redeemed) per supplier improved, per supplier certified and per person
+    trained (None where there is no such result yet)."""
+    rows = []
+    for intervention in interventions.filter(programme=programme).prefetch_related("vouchers"):
+        vouchers = list(intervention.vouchers.all())
+        redeemed = sum((v.value for v in vouchers if v.redeemed_on), Decimal("0"))
+        progress = kpi_progress(intervention=intervention)
+        rows.append(
+            {
+                "intervention": intervention,
+                "supplier": intervention.supplier.organisation.legal_name,
+                "cost": intervention.cost,
+                "vouchers_issued": sum((v.value for v in vouchers), Decimal("0")),
+                "vouchers_redeemed": redeemed,
+                "spent": intervention.cost + redeemed,
+                "improvements": [row for row in progress if row["improvement"] is not None],
+                "improved": any(row["improvement"] is not None and row["improvement"] > 0 for row in progress),
+                "certified": intervention.certified_at is not None,
+            }
+        )
+    everyone = programme.interventions.all()
+    spent = (everyone.aggregate(total=Sum("cost"))["total"] or Decimal("0")) + (
+        programme.vouchers.filter(redeemed_on__isnull=False).aggregate(total=Sum("value"))["total"] or Decimal("0")
+    )
+    improved = sum(
+        1
+        for intervention in everyone
+        if any(
+            row["improvement"] is not None and row["improvement"] > 0 for row in kpi_progress(intervention=intervention)
+        )
+    )
+    certified = everyone.filter(certified_at__isnull=False).count()
+    trained = Attendance.objects.filter(session__programme=programme).aggregate(total=Sum("participants"))["total"] or 0
+
+    def per(count):
+        return (spent / count).quantize(Decimal("0.01")) if count else None
+
+    return {
+        "rows": rows,
+        "spent": spent,
+        "improved": improved,
+        "certified": certified,
+        "trained": trained,
+        "per_improved": per(improved),
+        "per_certified": per(certified),
+        "per_trained": per(trained),
+    }

@@ -162,12 +162,63 @@ def update_programme(*, actor, programme: Programme, anchor_buyers=None, **field
     return programme
 
 
-def add_consultant(*, actor, agency: Organisation, name: str, **fields) -> Consultant:
-    _require_agency(actor)
+CONSULTANT_FIELDS = {"name", "email", "user", "specialties", "sectors", "certified_on", "active"}
+
+
+def _check_consultant(fields: dict) -> None:
+    errors = {}
     unknown = set(fields.get("specialties") or ()) - set(Consultant.Specialty.values)
     if unknown:
-        raise ValidationError({"specialties": [_("Unknown specialty: %(s)s.") % {"s": ", ".join(sorted(unknown))}]})
+        errors["specialties"] = [_("Unknown specialty: %(s)s.") % {"s": ", ".join(sorted(unknown))}]
+    sectors = fields.get("sectors") or ()
+    if any(not (isinstance(code, str) and len(code) == 2 and code.isdigit()) for code in sectors):
+        errors["sectors"] = [_("Give each sector as its two-digit ISIC division, e.g. 10, 25.")]
+    certified_on = fields.get("certified_on")
+    if certified_on and certified_on > timezone.localdate():
+        errors["certified_on"] = [_("A certification cannot be dated in the future.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _link_account(consultant: Consultant) -> None:
+    """A consultant signs in with the account of its e-mail address, when there is one not already another
+    consultant's: the roster links it (and links it later, when the consultant signs up, on the next save)."""
+    from django.contrib.auth import get_user_model
+
+    if consultant.user_id is not None or not consultant.email:
+        return
+    account = get_user_model().objects.filter(email__iexact=consultant.email, consultant__isnull=True).first()
+    if account is not None:
+        consultant.user = account
+
+
+@transaction.atomic
+def add_consultant(*, actor, agency: Organisation, name: str, **fields) -> Consultant:
+    _require_agency(actor)
+    unknown = set(fields) - CONSULTANT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown consultant fields: {sorted(unknown)}")
+    _check_consultant(fields)
     consultant = Consultant(agency=agency, name=name, **fields)
+    _link_account(consultant)
+    consultant.full_clean()
+    consultant.save()
+    return consultant
+
+
+@transaction.atomic
+def update_consultant(*, actor, consultant: Consultant, **fields) -> Consultant:
+    """Agency staff edit a consultant on the roster (specialties, sectors, certification, whether active)."""
+    _require_agency(actor)
+    unknown = set(fields) - (CONSULTANT_FIELDS - {"user"})
+    if unknown:
+        raise TypeError(f"unknown consultant fields: {sorted(unknown)}")
+    _check_consultant(fields)
+    if "email" in fields and (fields["email"] or "").lower() != (consultant.email or "").lower():
+        consultant.user = None  # another address: the account of the new one, if any
+    for name, value in fields.items():
+        setattr(consultant, name, value)
+    _link_account(consultant)
     consultant.full_clean()
     consultant.save()
     return consultant

@@ -6,8 +6,9 @@ Who sees what is ``selectors.programmes_visible_to`` / ``interventions_visible_t
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,7 +19,9 @@ from core.spreadsheets import as_csv, as_xlsx
 
 from . import selectors, services
 from .forms import (
+    AssignConsultantForm,
     AttendanceForm,
+    ConsultantForm,
     DiagnosticForm,
     EnrolForm,
     MoveForm,
@@ -27,9 +30,11 @@ from .forms import (
     ProgrammeForm,
     ProjectForm,
     ProjectStatusForm,
+    RedeemForm,
     SessionForm,
+    VoucherForm,
 )
-from .models import EDIT_RIGHTS, Edit, Intervention, Kpi, OutcomeMeasure, Party, Phase, Programme
+from .models import EDIT_RIGHTS, Consultant, Edit, Intervention, Kpi, OutcomeMeasure, Party, Phase, Programme, Voucher
 
 
 def _require_agency(request) -> None:
@@ -285,6 +290,36 @@ def _training_table(programme, user):
     ]
 
 
+def _voucher_table(programme, user):
+    visible = selectors.interventions_visible_to(user=user)
+    return [
+        {
+            "supplier": v.intervention.supplier.organisation.legal_name,
+            "kind": str(v.get_kind_display()),
+            "value": v.value,
+            "issued_on": v.issued_on.isoformat(),
+            "redeemed_on": v.redeemed_on.isoformat() if v.redeemed_on else "",
+        }
+        for v in Voucher.objects.filter(programme=programme, intervention__in=visible).select_related(
+            "intervention__supplier__organisation"
+        )
+    ]
+
+
+def _results_table(programme, user):
+    results = selectors.cost_per_result(
+        programme=programme, interventions=selectors.interventions_visible_to(user=user)
+    )
+    return [
+        {
+            **{key: row[key] for key in ("supplier", "cost", "vouchers_issued", "vouchers_redeemed", "spent")},
+            "improved": _("yes") if row["improved"] else _("no"),
+            "certified": _("yes") if row["certified"] else _("no"),
+        }
+        for row in results["rows"]
+    ]
+
+
 EXPORT_TABLES = {
     "cohort": (
         _("Cohort"),
@@ -303,6 +338,16 @@ EXPORT_TABLES = {
         lambda programme, user: _impact_rows(programme, wait=True),
     ),
     "costs": (_("Costs"), ["item", "amount", "share"], lambda programme, user: _cost_rows(programme)),
+    "vouchers": (
+        _("Vouchers"),
+        ["supplier", "kind", "value", "issued_on", "redeemed_on"],
+        lambda programme, user: _voucher_table(programme, user),
+    ),
+    "results": (
+        _("Cost per result"),
+        ["supplier", "cost", "vouchers_issued", "vouchers_redeemed", "spent", "improved", "certified"],
+        lambda programme, user: _results_table(programme, user),
+    ),
 }
 
 
@@ -380,6 +425,12 @@ def _intervention_context(request, intervention, forms: dict | None = None) -> d
         "thresholds": selectors.threshold_progress(intervention=intervention),
         "outcome_form": forms.get("outcome") or (OutcomeForm() if may_measure else None),
         "note_form": NoteForm(),
+        "consultant_form": forms.get("consultant")
+        or (
+            AssignConsultantForm(programme=programme, initial={"consultant": intervention.consultant_id})
+            if active and parties & EDIT_RIGHTS[Edit.ASSIGN_CONSULTANT]
+            else None
+        ),
     }
 
 
@@ -497,8 +548,11 @@ def project_status(request, pk, project_pk):
     intervention = _intervention_or_404(request, pk)
     project = intervention.projects.filter(pk=project_pk).first()
     form = ProjectStatusForm(request.POST)
-    if project is None or not form.is_valid():
+    if project is None:
         raise Http404
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the statuses."))
+        return redirect("development:intervention", pk=intervention.pk)
     services.update_project(actor=request.user, project=project, status=form.cleaned_data["status"])
     return _done(request, intervention, _("Project updated."))
 
@@ -536,6 +590,138 @@ def intervention_outcome(request, pk):
     )
 
 
+@login_required
+@require_POST
+def intervention_consultant(request, pk):
+    intervention = _intervention_or_404(request, pk)
+    return _form_post(
+        request,
+        intervention,
+        "consultant",
+        AssignConsultantForm(request.POST, programme=intervention.programme),
+        lambda form: services.assign_consultant(actor=request.user, intervention=intervention, **form.cleaned_data),
+        _("Consultant assigned."),
+    )
+
+
+# -- the consultants' roster ------------------------------------------------------------------------------------------
+
+
+@login_required
+def consultant_list(request):
+    """The roster, for agency staff: each consultant's specialties, sectors, certification and workload."""
+    _require_agency(request)
+    consultants = Consultant.objects.select_related("agency", "user").order_by("-active", "name")
+    load = dict(
+        Intervention.objects.filter(status=Intervention.Status.ACTIVE, consultant__isnull=False)
+        .values_list("consultant")
+        .annotate(n=Count("pk"))
+        .values_list("consultant", "n")
+    )
+    for consultant in consultants:
+        consultant.load = load.get(consultant.pk, 0)
+        consultant.specialty_labels = [str(Consultant.Specialty(code).label) for code in consultant.specialties]
+    return render(request, "development/consultants.html", {"consultants": consultants})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consultant_form(request, pk=None):
+    _require_agency(request)
+    consultant = get_object_or_404(Consultant, pk=pk) if pk else None
+    initial = ConsultantForm.initial_from(consultant) if consultant else None
+    form = ConsultantForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if consultant is None:
+                consultant = services.add_consultant(
+                    actor=request.user, agency=_agency_of(request.user), **form.cleaned_data
+                )
+                messages.success(request, _("Consultant added to the roster."))
+            else:
+                services.update_consultant(actor=request.user, consultant=consultant, **form.cleaned_data)
+                messages.success(request, _("Consultant saved."))
+            return redirect("development:consultant", pk=consultant.pk)
+        except ValidationError as error:
+            add_service_errors(form, error)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "development/consultant_form.html", {"form": form, "consultant": consultant}, status=status)
+
+
+@login_required
+def consultant_detail(request, pk):
+    """A consultant's workload and results: agency staff, and the consultant itself."""
+    consultant = Consultant.objects.filter(pk=pk).select_related("agency", "user").first()
+    if consultant is None or not (is_agency_staff(request.user) or consultant.user_id == request.user.pk):
+        raise Http404
+    context = {
+        "consultant": consultant,
+        "workload": selectors.consultant_workload(consultant=consultant),
+        "specialty_labels": [str(Consultant.Specialty(code).label) for code in consultant.specialties],
+        "is_agency": is_agency_staff(request.user),
+    }
+    return render(request, "development/consultant.html", context)
+
+
+# -- vouchers and what each result cost -------------------------------------------------------------------------------
+
+
+def _vouchers_page(request, programme, *, voucher_form=None, status=200):
+    user = request.user
+    visible = selectors.interventions_visible_to(user=user)
+    agency = is_agency_staff(user)
+    context = {
+        "programme": programme,
+        "vouchers": Voucher.objects.filter(programme=programme, intervention__in=visible)
+        .select_related("intervention__supplier__organisation")
+        .order_by("-issued_on", "pk"),
+        "results": selectors.cost_per_result(programme=programme, interventions=visible),
+        "may_issue": agency,
+        "voucher_form": voucher_form or (VoucherForm(programme=programme) if agency else None),
+        "redeem_form": RedeemForm(),
+    }
+    return render(request, "development/vouchers.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_vouchers(request, pk):
+    """The programme's vouchers (diagnostic, training, technical assistance), issued and redeemed, and what each
+    result cost; agency staff issue vouchers here."""
+    programme = _programme_or_404(request, pk)
+    if request.method == "GET":
+        return _vouchers_page(request, programme)
+    _require_agency(request)
+    form = VoucherForm(request.POST, programme=programme)
+    if form.is_valid():
+        try:
+            services.issue_voucher(actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Voucher issued."))
+            return redirect("development:vouchers", pk=programme.pk)
+        except ValidationError as error:
+            add_service_errors(form, error)
+    return _vouchers_page(request, programme, voucher_form=form, status=400)
+
+
+@login_required
+@require_POST
+def voucher_redeem(request, pk):
+    visible = selectors.interventions_visible_to(user=request.user)
+    voucher = Voucher.objects.filter(pk=pk, intervention__in=visible).select_related("programme").first()
+    if voucher is None:
+        raise Http404
+    form = RedeemForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the date the voucher was redeemed."))
+    else:
+        try:
+            services.redeem_voucher(actor=request.user, voucher=voucher, **form.cleaned_data)
+            messages.success(request, _("Voucher redeemed."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect("development:vouchers", pk=voucher.programme_id)
+
+
 # -- the user's own ---------------------------------------------------------------------------------------------------
 
 
@@ -562,4 +748,9 @@ def mine(request):
             sections.append({"key": key, "title": title, "interventions": rows, "by_phase": by_phase})
     if not sections and not is_agency_staff(user):
         raise Http404
-    return render(request, "development/mine.html", {"sections": sections, "is_agency": is_agency_staff(user)})
+    consultant = Consultant.objects.filter(user=user).first()
+    return render(
+        request,
+        "development/mine.html",
+        {"sections": sections, "is_agency": is_agency_staff(user), "consultant": consultant},
+    )
