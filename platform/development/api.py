@@ -348,8 +348,13 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-class AssignSerializer(NoteSerializer):
+class AssignSerializer(serializers.ModelSerializer):
     consultant = VisiblePrimaryKeyRelatedField(visible=_consultants)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+    class Meta:
+        model = Intervention
+        fields = ["consultant", "note"]
 
 
 def _int_or_none(value):
