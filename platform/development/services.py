@@ -673,7 +673,10 @@ IMPACT_PENDING_SECONDS = 300
 
 
 def _impact_pending_key(programme_id: int, kpi: str) -> str:
-    return f"development:impact-pending:{programme_id}:{kpi}"
+    from django.conf import settings
+
+    # Per database, as the estimates are: another database's programme of the same id is another programme.
+    return f"development:impact-pending:{settings.DATABASES['default']['NAME']}:{programme_id}:{kpi}"
 
 
 def request_impact_estimate(*, programme: Programme, kpi: str) -> bool:
