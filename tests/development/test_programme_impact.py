@@ -64,3 +64,30 @@ def test_too_few_comparison_suppliers_says_so(cast):
         "Too few to say: 1 participant with a follow-up measurement; 0 comparison suppliers with a follow-up "
         "measurement; at least 5 of each are needed."
     )
+
+
+def test_the_impact_through_the_api_and_the_export_words_why_too_few(cast, client_for, monkeypatch):
+    from django.test import Client
+
+    from core import jobs
+
+    _measure(cast, cast["profile"], 1000, 1200)
+    url = f"/api/v1/programmes/{cast['programme'].pk}/impact/"
+    asked = []
+    monkeypatch.setattr(jobs, "send_task", lambda task, **kwargs: asked.append(kwargs) or True)
+    pending = client_for(cast["buyer"]).get(url)
+    assert pending.status_code == 200
+    assert [row["verdict"] for row in pending.json()] == ["pending"]
+    assert asked == [{"args": (cast["programme"].pk, "sales")}]
+    services.estimate_impact(programme_id=cast["programme"].pk, kpi="sales")  # what the worker does
+    (row,) = client_for(cast["buyer"]).get(url).json()
+    assert row["verdict"] == "too_few"
+    assert row["reason_codes"] == ["few_participants", "few_comparison"]
+    assert row["reason"].startswith("Too few to say: 1 participant with a follow-up measurement")
+    assert row["att"] is None
+    for role in ("outsider", "other_buyer"):
+        assert client_for(cast[role]).get(url).status_code == 404
+    staff = Client()
+    staff.force_login(cast["agency"])
+    export = staff.get(f"/programmes/{cast['programme'].pk}/export/impact.csv").content.decode("utf-8-sig")
+    assert "Too few to say: 1 participant with a follow-up measurement" in export
