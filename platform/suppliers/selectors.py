@@ -22,6 +22,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -32,7 +33,15 @@ from accounts.models import Organisation
 from accounts.permissions import is_agency_staff, may_browse_suppliers
 from taxonomy.selectors import category_ids_named
 
-from .models import Assessor, Capability, Certification, ReadinessDiagnostic, SupplierProfile, VerificationStatus
+from .models import (
+    Assessor,
+    Capability,
+    Certification,
+    ExposureCount,
+    ReadinessDiagnostic,
+    SupplierProfile,
+    VerificationStatus,
+)
 
 LISTED = Q(published=True) & ~Q(verification_status=VerificationStatus.REJECTED)
 
@@ -141,6 +150,34 @@ def search_suppliers(
         Prefetch("capabilities", queryset=Capability.objects.select_related("category")),
         Prefetch("certifications", queryset=Certification.objects.select_related("standard")),
     )
+
+
+# The supplier search's parameters by their public names (the search page's and the API's query string, and what a
+# saved search stores) → search_suppliers' arguments.
+SEARCH_PARAMETERS = {
+    "q": "query",
+    "country": "country",
+    "region": "region",
+    "category": "category_code",
+    "certification": "certification",
+    "verified": "verified_only",
+    "size_class": "size_class",
+    "min_readiness": "min_readiness",
+    "language": "language",
+}
+
+
+def search_suppliers_by(*, user, filters: dict, ordering: str = "name") -> QuerySet[SupplierProfile]:
+    """``search_suppliers`` with cleaned parameters named as the search page and API name them (SEARCH_PARAMETERS);
+    empty ones are left out."""
+    arguments = {
+        SEARCH_PARAMETERS[name]: value
+        for name, value in filters.items()
+        if name in SEARCH_PARAMETERS and value not in (None, "", False)
+    }
+    if "verified_only" in arguments:
+        arguments["verified_only"] = bool(arguments["verified_only"])
+    return search_suppliers(user=user, ordering=ordering, **arguments)
 
 
 def profile_detail(*, user, profile_id: int) -> SupplierProfile | None:
@@ -272,3 +309,16 @@ def trusted_readiness(*, profile: SupplierProfile) -> ReadinessDiagnostic | None
     latest self-assessment (a supplier cannot talk its way past a consultant's score)."""
     diagnostics = profile.diagnostics.order_by("-assessed_on", "-id")
     return diagnostics.exclude(assessor=Assessor.SELF).first() or diagnostics.first()
+
+
+def exposure_totals(*, profile: SupplierProfile, since: dt.date) -> dict[str, int]:
+    """How often buyers met this supplier from ``since`` on: {"search": n, "view": n} (ExposureCount.Kind)."""
+    totals = dict.fromkeys(ExposureCount.Kind.values, 0)
+    rows = (
+        ExposureCount.objects.filter(profile=profile, day__gte=since)
+        .values("kind")
+        .annotate(total=Sum("count"))
+        .values_list("kind", "total")
+    )
+    totals.update({kind: total or 0 for kind, total in rows})
+    return totals
