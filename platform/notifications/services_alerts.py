@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from accounts.models import User
 from suppliers.api import SupplierFilter
 from suppliers.models import SupplierProfile
 from suppliers.selectors import SEARCH_PARAMETERS
@@ -183,7 +184,7 @@ def save_search(*, owner, kind: str, name, filters) -> SavedSearch:
         raise ValidationError({"kind": [_("Choose a supplier search or followed categories and keywords.")]})
     name = _name(name)
     # One person's searches are counted under a lock on that person, so two saves at once cannot pass the cap.
-    type(owner).objects.select_for_update().filter(pk=owner.pk).first()
+    User.objects.select_for_update().filter(pk=owner.pk).first()
     if SavedSearch.objects.filter(owner=owner).count() >= MAX_SAVED_SEARCHES:
         raise ValidationError(
             {
