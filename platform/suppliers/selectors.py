@@ -27,7 +27,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Least
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from accounts.permissions import is_agency_staff, may_browse_suppliers
@@ -322,3 +324,55 @@ def exposure_totals(*, profile: SupplierProfile, since: dt.date) -> dict[str, in
     )
     totals.update({kind: total or 0 for kind, total in rows})
     return totals
+
+
+# -- how complete a profile is ---------------------------------------------------------------------------------------
+
+# (key, points, what to do, where): the points add up to 100. What buyers and the matching engine read about a
+# supplier; each missing piece is a fix that raises the score by its points.
+_COMPLETENESS = (
+    ("capabilities", 20, _("Describe at least one capability, in its category."), "capabilities"),
+    ("valid_certificate", 15, _("Record a certificate that is valid today."), "certifications"),
+    ("summary", 10, _("Write a summary of what your company makes."), "profile"),
+    ("production_capacity", 10, _("Describe your production capacity."), "profile"),
+    ("capacity_figures", 10, _("Give every capability its monthly capacity and lead time."), "capabilities"),
+    ("diagnostic", 10, _("Take the readiness diagnostic."), "diagnostic"),
+    ("published", 10, _("Publish your profile so buyers can find it."), "profile"),
+    ("quality_systems", 5, _("Describe your quality systems."), "profile"),
+    ("certificate_documents", 5, _("Upload the document of each valid certificate."), "certifications"),
+    ("location", 5, _("Give your organisation's city and website."), "organisation"),
+)
+
+
+def profile_completeness(*, profile: SupplierProfile, today: dt.date | None = None) -> dict:
+    """How complete the profile is (0–100) and the fixes that would raise it, most points first: each with its
+    points, words and the page where it is made."""
+    today = today or timezone.localdate()
+    capabilities = list(profile.capabilities.all())
+    valid = list(Certification.objects.valid_on(today).filter(profile=profile))
+    organisation = profile.organisation
+    done = {
+        "capabilities": bool(capabilities),
+        "valid_certificate": bool(valid),
+        "summary": bool(profile.summary.strip()),
+        "production_capacity": bool(profile.production_capacity.strip()),
+        "capacity_figures": bool(capabilities)
+        and all(c.monthly_capacity is not None and c.lead_time_days is not None for c in capabilities),
+        "diagnostic": profile.diagnostics.exists(),
+        "published": profile.published,
+        "quality_systems": bool(profile.quality_systems.strip()),
+        "certificate_documents": bool(valid) and all(c.document for c in valid),
+        "location": bool(organisation.city and organisation.website),
+    }
+    fixes = []
+    for key, points, words, step in _COMPLETENESS:
+        if done[key]:
+            continue
+        url = (
+            reverse("accounts:organisation")
+            if step == "organisation"
+            else reverse("suppliers:onboarding_step", args=[step])
+        )
+        fixes.append({"key": key, "points": points, "words": words, "url": url})
+    score = sum(points for key, points, _words, _step in _COMPLETENESS if done[key])
+    return {"score": score, "fixes": fixes}
