@@ -91,3 +91,11 @@ def test_saved_searches_alerts_and_purchases(browser, live_server):
     expect(row.locator(".local-share")).to_have_text("15.0 %")
     expect(row).to_contain_text("USD")
     buyer_context.close()
+
+    # Both of the buyer's pages fit a phone.
+    phone_context, phone = _signed_in(browser, live_server, buyer_owner, viewport=PHONE)
+    for path in ("/requirements/purchases/", "/notifications/saved-searches/", "/suppliers/search/?category=42600000"):
+        phone.goto(path)
+        _fits_the_phone(phone)
+    expect(phone.locator("#save-search")).to_be_visible()
+    phone_context.close()
