@@ -8,7 +8,7 @@ left, finds nothing (the rules stay ``suppliers.selectors.search_suppliers`` and
 
 from urllib.parse import urlencode
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -27,7 +27,12 @@ from .models import SavedSearch
 def saved_searches_of(*, user, kind: str = "") -> QuerySet[SavedSearch]:
     if not user.is_authenticated:
         return SavedSearch.objects.none()
-    searches = SavedSearch.objects.filter(owner=user).select_related("organisation")
+    searches = (
+        SavedSearch.objects.filter(owner=user)
+        .select_related("organisation")
+        .annotate(announced=Count("results", filter=Q(results__announced=True)))
+        .order_by("-created_at", "-pk")
+    )
     return searches.filter(kind=kind) if kind else searches
 
 

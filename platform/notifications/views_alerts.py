@@ -37,7 +37,7 @@ def _rows(searches) -> list[dict]:
                 "search": saved_search,
                 "filters": selectors.filters_in_words(saved_search=saved_search),
                 "open_url": open_url,
-                "announced": saved_search.results.filter(announced=True).count(),
+                "announced": saved_search.announced,
                 "rename_form": RenameForm(initial={"name": saved_search.name}, prefix=f"s{saved_search.pk}"),
             }
         )

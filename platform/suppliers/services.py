@@ -462,7 +462,7 @@ def approve_suppliers(*, organisations, verified_by, note: str = "") -> dict[str
 def record_exposures(*, viewer, kind: str, profiles, day: dt.date | None = None) -> int:
     """Count one ``kind`` (ExposureCount.Kind: shown in a search, profile viewed) for each of ``profiles`` today,
     seen by ``viewer``: one upsert for all of them. A supplier's own people are not counted (a self-view is no
-    market signal); neither are anonymous readers. Returns the rows counted.
+    market signal), nor anonymous readers, nor agency staff's searches. Returns the rows counted.
 
     Called after the response is sent and must never fail the page: a database error is logged and dropped (the
     counts are a signal, not a record), inside a savepoint so an outer transaction carries on."""
@@ -470,6 +470,8 @@ def record_exposures(*, viewer, kind: str, profiles, day: dt.date | None = None)
         raise ValueError(f"unknown exposure kind: {kind}")
     if viewer is None or not viewer.is_authenticated:
         return 0
+    if kind == ExposureCount.Kind.SEARCH and is_agency_staff(viewer):
+        return 0  # the agency's own searches are not the market's: views by its staff count, searches do not
     own = {membership.organisation_id for membership in viewer.memberships.all()}
     counts = Counter(profile.pk for profile in profiles if profile.organisation_id not in own)
     if not counts:

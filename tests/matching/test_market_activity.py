@@ -57,6 +57,12 @@ def test_views_by_buyers_and_agency_staff_count_a_self_view_does_not(suppliers, 
     assert _counts(me) == {"search": 0, "view": 2}
 
 
+def test_agency_staffs_searches_are_not_the_markets(suppliers, client):
+    client.force_login(factories.AgencyStaffFactory())
+    assert client.get("/suppliers/search/?category=42600000").status_code == 200
+    assert _counts(suppliers["me"]) == {"search": 0, "view": 0}
+
+
 def test_refused_readers_count_nothing(suppliers, client):
     client.force_login(factories.SmeOwnerFactory())  # a competitor: 404, and no count
     assert client.get(f"/suppliers/{suppliers['me'].pk}/").status_code == 404
@@ -82,7 +88,7 @@ def test_one_upsert_adds_to_the_days_count(suppliers, django_assert_num_queries)
     profiles = [suppliers["me"], suppliers["rival"], suppliers["me"]]
     supplier_services.record_exposures(viewer=buyer, kind="search", profiles=profiles)
     buyer = type(buyer).objects.get(pk=buyer.pk)
-    with django_assert_num_queries(4):  # the viewer's memberships, savepoint, the upsert, release
+    with django_assert_num_queries(5):  # is the viewer agency staff, its memberships, savepoint, the upsert, release
         supplier_services.record_exposures(viewer=buyer, kind="search", profiles=profiles)
     assert _counts(suppliers["me"]) == {"search": 4, "view": 0}
     assert _counts(suppliers["rival"]) == {"search": 2, "view": 0}

@@ -175,6 +175,7 @@ def test_the_daily_check_runs_before_the_digest():
     schedule = settings.CELERY_BEAT_SCHEDULE
     check = next(entry for entry in schedule.values() if entry["task"] == "notifications.check_saved_searches")
     digest = next(entry for entry in schedule.values() if entry["task"] == "notifications.send_daily_digests")
+
     def when(entry):
         return (min(entry["schedule"].hour), min(entry["schedule"].minute))
 
