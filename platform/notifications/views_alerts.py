@@ -1,6 +1,8 @@
 """Pages of saved searches: one's list (rename, delete), "Save this search" from the supplier search page, and the
 categories and keywords an SME follows."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import add_service_errors
+from suppliers.selectors import SEARCH_PARAMETERS
 
 from . import selectors_alerts as selectors
 from . import services_alerts as services
@@ -65,16 +68,16 @@ def save_supplier_search(request):
     if selectors.supplier_search_organisation(user=request.user) is None:
         raise PermissionDenied(_("Saving a supplier search is for verified buyers and agency staff."))
     form = SaveSupplierSearchForm(request.POST)
-    query = request.POST.get("query", "")[:2000]
-    back = f"{reverse('suppliers:search')}?{query}"
+    # The page's own query string, down to the search's parameters (its page number, order or anything else
+    # dropped), re-encoded: it is what is saved and where an error sends the reader back to.
+    given = QueryDict(request.POST.get("query", "")[:2000])
+    filters = {name: given[name] for name in SEARCH_PARAMETERS if given.get(name)}
+    back = f"{reverse('suppliers:search')}?{urlencode(filters)}"
     if not form.is_valid():
         for field, errors in form.errors.items():
             for error in errors:
                 messages.error(request, error if field == "__all__" else f"{form.fields[field].label}: {error}")
         return redirect(back)
-    filters = QueryDict(form.cleaned_data["query"]).dict()
-    filters.pop("page", None)
-    filters.pop("ordering", None)
     try:
         services.save_search(
             owner=request.user, kind=SavedSearch.Kind.SUPPLIERS, name=form.cleaned_data["name"], filters=filters

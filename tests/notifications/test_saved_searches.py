@@ -9,6 +9,7 @@ from accounts.models import Membership, Organisation
 from buyers.models import Requirement
 from notifications import services_alerts
 from notifications.models import Notification, SavedSearch, SavedSearchResult
+from notifications.services import send_daily_digests
 from notifications.tasks import check_saved_searches
 from tests import factories
 
@@ -320,7 +321,7 @@ def test_save_this_search_from_the_supplier_search_page(machining, client):
     assert 'id="save-search"' not in client.get("/suppliers/search/").content.decode()  # nothing to save
     response = client.post(
         "/notifications/saved-searches/suppliers/",
-        {"name": "Verified machining", "query": "q=&category=42600000&verified=on&page=2"},
+        {"name": "Verified machining", "query": "q=&category=42600000&verified=on&page=2&ordering=name&utm=x"},
     )
     assert response.status_code == 302
     saved = SavedSearch.objects.get(owner=buyer)
@@ -330,8 +331,9 @@ def test_save_this_search_from_the_supplier_search_page(machining, client):
     assert "Verified machining" in listing
     assert "Machine tools" in listing  # the category named, not only coded
 
-    bad = client.post("/notifications/saved-searches/suppliers/", {"name": "x", "query": "category=99999999"})
+    bad = client.post("/notifications/saved-searches/suppliers/", {"name": "x", "query": "category=99999999\r\nX: 1"})
     assert bad.status_code == 302
+    assert "\n" not in bad.url
     assert "not a known category" in client.get(bad.url).content.decode()
 
 
@@ -371,3 +373,12 @@ def test_rename_and_delete_on_the_list_page(client):
     assert mine.name == "New name"
     client.post(f"/notifications/saved-searches/{mine.pk}/delete/")
     assert not SavedSearch.objects.exists()
+
+
+def test_the_alert_goes_out_in_the_daily_digest(machining, mailoutbox):
+    owner = _member(factories.SupplierProfileFactory().organisation)
+    services_alerts.save_search(owner=owner, kind="opportunities", name="Tornos", filters={"keywords": ["lathe"]})
+    _requirement([machining["parent"]], title="Lathe parts")
+    services_alerts.check_saved_searches()
+    assert send_daily_digests() == 1
+    assert "1 new opportunity in what you follow (“Tornos”)" in mailoutbox[-1].body
