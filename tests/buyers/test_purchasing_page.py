@@ -119,3 +119,16 @@ def test_agency_staff_pick_a_buyer_and_record_for_it(client):
 def test_anonymous_visitors_are_sent_to_sign_in(client):
     assert client.get(PAGE).status_code == 302
     assert client.post(PAGE, _form()).status_code == 302
+
+
+def test_the_api_lists_a_buyers_declarations_to_its_team_only(client_for):
+    buyer = factories.BuyerFactory()
+    services.declare_purchases(actor=_member(buyer), buyer=buyer, year=YEAR, total_purchases=Decimal("100"))
+    viewer = _member(buyer, Membership.Role.VIEWER)
+    assert [row["year"] for row in client_for(viewer).get(API).json()["results"]] == [YEAR]
+    assert client_for(viewer).post(API, {**_form(), "buyer": buyer.pk}, format="json").status_code in (400, 403)
+    for outsider in (_member(factories.BuyerFactory()), _member(factories.SmeFactory())):
+        assert client_for(outsider).get(API).json()["results"] == []
+        response = client_for(outsider).post(API, {**_form(), "buyer": buyer.pk}, format="json")
+        assert response.status_code in (400, 403)
+    assert PurchasingDeclaration.objects.get(buyer=buyer).total_purchases == Decimal("100")
