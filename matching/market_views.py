@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_agency_staff
+from suppliers.selectors import profile_completeness
 
 from . import selectors
 from .explanations import localised_gaps
@@ -30,6 +31,8 @@ def my_market(request):
         "profile": profile,
         "reach": selectors.market_reach(profile=profile),
         "gaps": _worded(selectors.costly_gaps(profile=profile))[:15],
+        "activity": selectors.market_activity(profile=profile),
+        "completeness": profile_completeness(profile=profile),
     }
     return render(request, "matching/market.html", context)
 

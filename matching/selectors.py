@@ -486,6 +486,28 @@ def market_reach(*, profile: SupplierProfile, now: dt.datetime | None = None) ->
     }
 
 
+# The periods the market page counts over: the last month and the last twelve.
+ACTIVITY_PERIODS = (("month", dt.timedelta(days=30)), ("year", MARKET_WINDOW))
+
+
+def market_activity(*, profile: SupplierProfile, now: dt.datetime | None = None) -> dict[str, dict[str, int]]:
+    """How buyers met this supplier, per period (ACTIVITY_PERIODS): times it was among the results of a buyer's
+    supplier search (``searches``), its profile opened by buyers' teams or agency staff (``views``; never its own
+    people), shortlists it was put on and buyers that contacted it. Counts only, never who."""
+    now = now or timezone.now()
+    activity = {}
+    for period, length in ACTIVITY_PERIODS:
+        since = now - length
+        exposure = supplier_selectors.exposure_totals(profile=profile, since=timezone.localdate(since))
+        activity[period] = {
+            "searches": exposure["search"],
+            "views": exposure["view"],
+            "shortlists": ShortlistEntry.objects.filter(supplier=profile, added_at__gte=since).count(),
+            "contacts": linkage_selectors.contacts_received(supplier=profile, since=since),
+        }
+    return activity
+
+
 def market_gaps(*, group_by: str, now: dt.datetime | None = None) -> list[dict]:
     """For agency staff: across all SMEs, per sector (ISIC division) or country, what the market asks for and the
     suppliers lack — per gap, the suppliers it affected, the rankings it showed in and its average cost."""

@@ -249,5 +249,5 @@ class PurchasingDeclarationViewSet(mixins.CreateModelMixin, mixins.ListModelMixi
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return PurchasingDeclaration.objects.none()
-        buyers = selectors.buyer_organisations_for(user=self.request.user)
+        buyers = selectors.declaring_buyers_for(user=self.request.user)
         return PurchasingDeclaration.objects.filter(buyer__in=buyers).select_related("buyer").order_by("buyer", "-year")

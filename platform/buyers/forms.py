@@ -1,4 +1,6 @@
 from django import forms
+from django.core.validators import MaxValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taxonomy.forms import CategoryCodesField
@@ -72,3 +74,33 @@ class RequirementFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", "—"), *Requirement.Status.choices])
     category = forms.CharField(label=_("Category (CPV code)"), required=False)
     history = forms.BooleanField(label=_("Include past tenders imported from award history"), required=False)
+
+
+class PurchasingDeclarationForm(forms.Form):
+    """A year's purchases, all suppliers together: the service checks the rules (local within total, a known
+    currency, a year from 2000 to next year) and its errors are shown by their fields."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000)
+    currency = forms.CharField(
+        label=_("Currency"), max_length=3, initial="USD", help_text=_("ISO 4217 code, e.g. USD, CRC, MXN.")
+    )
+    total_purchases = forms.DecimalField(
+        label=_("Total purchases"), min_value=0, max_digits=16, decimal_places=2, help_text=_("From all suppliers.")
+    )
+    local_purchases = forms.DecimalField(
+        label=_("Purchases from local suppliers"), required=False, min_value=0, max_digits=16, decimal_places=2
+    )
+    local_share_target = forms.DecimalField(
+        label=_("Target local share (%)"), required=False, min_value=0, max_value=100, max_digits=5, decimal_places=2
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        next_year = timezone.localdate().year + 1
+        self.fields["year"].max_value = next_year
+        self.fields["year"].validators.append(MaxValueValidator(next_year))
+        self.fields["year"].widget.attrs.update({"min": 2000, "max": next_year})
+        self.fields["currency"].widget.attrs.update({"autocapitalize": "characters", "size": 4})
+
+    def clean_currency(self):
+        return (self.cleaned_data.get("currency") or "").strip().upper()

@@ -11,12 +11,14 @@ The confidentiality rule, in one place:
 A requirement one may not see answers 404, never 403, so its existence does not leak.
 """
 
+from decimal import Decimal
+
 from django.db.models import Q, QuerySet
 
 from accounts.models import Membership, Organisation
 from accounts.permissions import is_agency_staff
 
-from .models import Requirement, RequirementInvitation
+from .models import PurchasingDeclaration, Requirement, RequirementInvitation
 
 
 def requirements_visible_to(*, user) -> QuerySet[Requirement]:
@@ -104,3 +106,33 @@ def buyer_organisations_for(*, user) -> QuerySet[Organisation]:
         memberships__user=user,
         memberships__role__in=[Membership.Role.OWNER, Membership.Role.MEMBER],
     )
+
+
+# -- what the buyer buys altogether ------------------------------------------------------------------------------------
+
+
+def declaring_buyers_for(*, user) -> QuerySet[Organisation]:
+    """The buyers whose purchasing declarations a user reads: its own MNCs (every role) and, for agency staff, all."""
+    if is_agency_staff(user):
+        return Organisation.objects.filter(kind=Organisation.Kind.MNC)
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(kind=Organisation.Kind.MNC, memberships__user=user)
+
+
+def purchasing_years(*, buyer: Organisation) -> list[dict]:
+    """The buyer's declarations, latest year first, each with its local share (local ÷ total, 0–1; None when the
+    local part was not declared)."""
+    rows = []
+    for declaration in PurchasingDeclaration.objects.filter(buyer=buyer).order_by("-year"):
+        share = None
+        if declaration.local_purchases is not None and declaration.total_purchases:
+            share = declaration.local_purchases / declaration.total_purchases
+        rows.append(
+            {
+                "declaration": declaration,
+                "local_share": share,
+                "local_share_percent": None if share is None else (share * 100).quantize(Decimal("0.1")),
+            }
+        )
+    return rows

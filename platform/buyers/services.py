@@ -367,7 +367,9 @@ def declare_purchases(
     local_share_target=None,
 ) -> PurchasingDeclaration:
     """The buyer's own figure of a year's purchases (and of its local part and target); declared again, replaced."""
-    if not buyer_organisations_for(user=actor).filter(pk=buyer.pk).exists():
+    # The buyer's owners and members once agency staff verified it (a declared, unverified MNC has no buyer power),
+    # and agency staff; never viewers.
+    if buyer.kind != Organisation.Kind.MNC or not has_buyer_powers(actor, buyer, editing=True):
         raise PermissionDenied(_("Only the buyer's team and agency staff declare its purchases."))
     errors = {}
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= timezone.localdate().year + 1:

@@ -12,6 +12,7 @@ router.register("purchasing-declarations", api.PurchasingDeclarationViewSet, bas
 urlpatterns = [
     path("", views.requirement_list, name="list"),
     path("new/", views.requirement_create, name="create"),
+    path("purchases/", views.purchasing, name="purchasing"),
     path("<int:pk>/", views.requirement_detail, name="detail"),
     path("<int:pk>/edit/", views.requirement_edit, name="edit"),
     path("<int:pk>/status/", views.requirement_transition, name="transition"),

@@ -4,10 +4,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import add_service_errors
+from accounts.models import Organisation
 from accounts.permissions import has_buyer_powers, is_agency_staff
 from core.limits import parse_id
 from suppliers.models import SupplierProfile
@@ -15,8 +17,8 @@ from suppliers.selectors import listed_profiles, search_suppliers
 from taxonomy.selectors import normalise_cpv_code
 
 from . import selectors, services
-from .forms import RequirementFilterForm, RequirementForm
-from .models import Requirement
+from .forms import PurchasingDeclarationForm, RequirementFilterForm, RequirementForm
+from .models import PurchasingDeclaration, Requirement
 
 
 def _visible_or_404(request, pk: int) -> Requirement:
@@ -171,3 +173,59 @@ def requirement_invite(request, pk: int):
     else:
         messages.success(request, _("%(supplier)s invited.") % {"supplier": supplier})
     return redirect("buyers:detail", pk=pk)
+
+
+# -- what the buyer buys altogether ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def purchasing(request):
+    """A buyer's yearly purchases, all suppliers together, and how much of it locally (the denominator of the
+    dashboard's local share). Its owners and members record and edit them once it is verified; its viewers read;
+    agency staff pick the buyer (``?buyer=``). Another buyer's answer 404."""
+    buyers = selectors.declaring_buyers_for(user=request.user)
+    raw = request.GET.get("buyer") or request.POST.get("buyer")
+    if raw:
+        buyer = buyers.filter(pk=parse_id(raw)).first() if parse_id(raw) else None
+        if buyer is None:
+            raise Http404
+    else:
+        buyer = buyers.filter(memberships__user=request.user).order_by("pk").first()
+        if buyer is None:
+            if not is_agency_staff(request.user):
+                raise PermissionDenied(_("Purchasing declarations are for buyers and agency staff."))
+            return render(request, "buyers/purchasing_pick.html", {"buyers": buyers.order_by("legal_name")})
+    may_declare = buyer.kind == Organisation.Kind.MNC and has_buyer_powers(request.user, buyer, editing=True)
+    if request.method == "POST" and not may_declare:
+        raise PermissionDenied(_("Only the buyer's team and agency staff declare its purchases."))
+    initial = None
+    year = parse_id(request.GET.get("year", ""))
+    existing = PurchasingDeclaration.objects.filter(buyer=buyer, year=year).first() if year else None
+    if existing is not None:
+        initial = {
+            "year": existing.year,
+            "currency": existing.currency,
+            "total_purchases": existing.total_purchases,
+            "local_purchases": existing.local_purchases,
+            "local_share_target": existing.local_share_target,
+        }
+    form = PurchasingDeclarationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            declaration = services.declare_purchases(actor=request.user, buyer=buyer, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Purchases of %(year)s recorded.") % {"year": declaration.year})
+            suffix = f"?buyer={buyer.pk}" if raw else ""
+            return redirect(f"{reverse('buyers:purchasing')}{suffix}")
+    context = {
+        "buyer": buyer,
+        "rows": selectors.purchasing_years(buyer=buyer),
+        "form": form if may_declare else None,
+        "editing": existing,
+        "verified": buyer.is_verified,
+        "picked": bool(raw),
+    }
+    return render(request, "buyers/purchasing.html", context)

@@ -240,6 +240,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=0),
     },
     "send-daily-digests": {"task": "notifications.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
+    # Saved searches: what each newly finds goes into that morning's digest.
+    "check-saved-searches": {"task": "notifications.check_saved_searches", "schedule": crontab(hour=6, minute=45)},
     # Supplier development: SMEs asked for their outcomes 6 and 12 months after their plan ends.
     "ask-for-outcome-follow-ups": {"task": "development.send_due_follow_ups", "schedule": crontab(hour=6, minute=30)},
 }

@@ -38,6 +38,7 @@ from taxonomy.models import Category, CertificationStandard, Industry
 from taxonomy.services import load_reference_data
 
 from . import data
+from .alerts import seed_alerts
 from .history import seed_history
 from .progress import Progress, Stage
 
@@ -580,6 +581,7 @@ def seed_demo(
         record(stage, seed_events(today=today))
     with progress.stage("notifications of expiring certificates") as stage:
         record(stage, {"notifications": scan_expiring_certifications(today=today)})
+        record(stage, seed_alerts())  # saved searches and followed categories
     return created
 
 

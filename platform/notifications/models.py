@@ -62,3 +62,48 @@ class Notification(models.Model):
     def display_body(self) -> str:
         rendered = self._rendered()
         return rendered[1] if rendered else self.body
+
+
+class SavedSearch(models.Model):
+    """A search a person keeps and hears about: an SME follows categories and keywords among the open requirements
+    it may see; a buyer's team member keeps a supplier search. The daily check (notifications.services_alerts)
+    announces in the digest what newly matches; ``results`` holds what was already there or announced, so nothing is
+    announced twice. Personal: only its owner sees it."""
+
+    class Kind(models.TextChoices):
+        SUPPLIERS = "suppliers", _("Supplier search")
+        OPPORTUNITIES = "opportunities", _("Followed categories and keywords")
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches")
+    # The organisation the owner searched for (the buyer, or the SME that follows): leaving it ends the alerts.
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=120)
+    # Supplier search: the search's parameters by their public names (suppliers.selectors.SEARCH_PARAMETERS).
+    # Opportunities: {"categories": [CPV codes], "keywords": [words]}.
+    filters = models.JSONField(_("filters"), default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["owner", "kind"], name="saved_search_owner_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.owner}: {self.name}"
+
+
+class SavedSearchResult(models.Model):
+    """One supplier profile or requirement a saved search has found: there when it was saved (``announced`` False),
+    or announced by a daily check."""
+
+    saved_search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="results")
+    object_id = models.BigIntegerField()
+    announced = models.BooleanField(default=False)
+    found_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["saved_search", "object_id"], name="saved_search_result_once")]
+
+    def __str__(self) -> str:
+        return f"{self.saved_search_id}: {self.object_id}"

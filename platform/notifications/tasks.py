@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from . import services, services_alerts
 
 
 @shared_task(name="notifications.scan_expiring_certifications")
@@ -13,3 +13,9 @@ def scan_expiring_certifications() -> int:
 @shared_task(name="notifications.send_daily_digests")
 def send_daily_digests() -> int:
     return services.send_daily_digests()
+
+
+@shared_task(name="notifications.check_saved_searches")
+def check_saved_searches() -> int:
+    """Daily, before the digest: what each saved search newly finds (notifications.services_alerts)."""
+    return services_alerts.check_saved_searches()

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Capability, Certification, Machine, ReadinessDiagnostic, SupplierProfile
+from .models import Capability, Certification, ExposureCount, Machine, ReadinessDiagnostic, SupplierProfile
 
 
 class CapabilityInline(admin.StackedInline):
@@ -41,3 +41,10 @@ class CertificationAdmin(admin.ModelAdmin):
 class ReadinessDiagnosticAdmin(admin.ModelAdmin):
     list_display = ["profile", "assessed_on", "score"]
     raw_id_fields = ["profile", "assessed_by"]
+
+
+@admin.register(ExposureCount)
+class ExposureCountAdmin(admin.ModelAdmin):
+    list_display = ("profile", "day", "kind", "count")
+    list_filter = ("kind",)
+    raw_id_fields = ("profile",)

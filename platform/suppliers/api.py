@@ -13,10 +13,19 @@ from accounts.permissions import OrganisationScoped, can_edit_organisation, is_a
 from core.api import VerificationInput, VisiblePrimaryKeyRelatedField
 from core.limits import parse_id
 from core.parsers import JSONParser
+from core.responses import after_response
 from taxonomy.models import Category, CertificationStandard
 
 from . import selectors, services
-from .models import DIAGNOSTIC_AREAS, Capability, Certification, Machine, ReadinessDiagnostic, SupplierProfile
+from .models import (
+    DIAGNOSTIC_AREAS,
+    Capability,
+    Certification,
+    ExposureCount,
+    Machine,
+    ReadinessDiagnostic,
+    SupplierProfile,
+)
 
 
 def _profiles_visible_to(user):
@@ -229,19 +238,8 @@ class SupplierViewSet(
             form = SupplierFilter(params, queryset=SupplierProfile.objects.none())
             if not form.is_valid():
                 raise serializers.ValidationError(form.errors)
-            data = form.form.cleaned_data
-            return selectors.search_suppliers(
-                user=self.request.user,
-                query=data.get("q") or "",
-                country=data.get("country") or None,
-                region=data.get("region") or None,
-                category_code=data.get("category") or None,
-                certification=data.get("certification") or None,
-                verified_only=bool(data.get("verified")),
-                size_class=data.get("size_class") or None,
-                min_readiness=data.get("min_readiness"),
-                language=data.get("language") or None,
-                ordering=params.get("ordering", "name"),
+            return selectors.search_suppliers_by(
+                user=self.request.user, filters=form.form.cleaned_data, ordering=params.get("ordering", "name")
             )
         return selectors.with_details(selectors.profiles_visible_to(user=self.request.user))
 
@@ -255,7 +253,24 @@ class SupplierViewSet(
     def list(self, request, *args, **kwargs):
         if not selectors.may_search_suppliers(user=request.user):
             raise PermissionDenied("Supplier search is for buyers and agency staff.")
-        return super().list(request, *args, **kwargs)
+        response = super().list(request, *args, **kwargs)
+        page = getattr(self.paginator, "page", None)
+        shown = list(page.object_list) if page is not None else []
+        # Each supplier on the page of results appeared in a buyer's search (its market page counts them).
+        return after_response(
+            response,
+            services.record_exposures,
+            viewer=request.user,
+            kind=ExposureCount.Kind.SEARCH,
+            profiles=shown,
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        profile = self.get_object()
+        response = Response(self.get_serializer(profile).data)
+        return after_response(
+            response, services.record_exposures, viewer=request.user, kind=ExposureCount.Kind.VIEW, profiles=[profile]
+        )
 
     def create(self, request, *args, **kwargs):
         raise PermissionDenied("A supplier profile is created with its SME organisation.")

@@ -291,3 +291,26 @@ class ReadinessDiagnostic(models.Model):
         """Mean of the eight 1–5 scores mapped linearly onto 0–100 (all ones = 0, all fives = 100)."""
         mean = Decimal(sum(areas.values())) / Decimal(len(areas))
         return ((mean - 1) * 25).quantize(Decimal("0.01"))
+
+
+class ExposureCount(models.Model):
+    """How often buyers met a supplier on one day: among the results of their supplier searches, or opening its
+    profile (page or API). One row per supplier, day and kind, counted up in bulk after each response
+    (``suppliers.services.record_exposures``); the SME's market page reads the totals per period, never who."""
+
+    class Kind(models.TextChoices):
+        SEARCH = "search", _("Shown in a supplier search")
+        VIEW = "view", _("Profile viewed")
+
+    profile = models.ForeignKey(SupplierProfile, on_delete=models.CASCADE, related_name="exposure_counts")
+    day = models.DateField()
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "day", "kind"], name="exposure_count_once_per_day_and_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} {self.day} {self.kind}: {self.count}"

@@ -22,17 +22,28 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce, Least
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from accounts.permissions import is_agency_staff, may_browse_suppliers
 from taxonomy.selectors import category_ids_named
 
-from .models import Assessor, Capability, Certification, ReadinessDiagnostic, SupplierProfile, VerificationStatus
+from .models import (
+    Assessor,
+    Capability,
+    Certification,
+    ExposureCount,
+    ReadinessDiagnostic,
+    SupplierProfile,
+    VerificationStatus,
+)
 
 LISTED = Q(published=True) & ~Q(verification_status=VerificationStatus.REJECTED)
 
@@ -141,6 +152,34 @@ def search_suppliers(
         Prefetch("capabilities", queryset=Capability.objects.select_related("category")),
         Prefetch("certifications", queryset=Certification.objects.select_related("standard")),
     )
+
+
+# The supplier search's parameters by their public names (the search page's and the API's query string, and what a
+# saved search stores) → search_suppliers' arguments.
+SEARCH_PARAMETERS = {
+    "q": "query",
+    "country": "country",
+    "region": "region",
+    "category": "category_code",
+    "certification": "certification",
+    "verified": "verified_only",
+    "size_class": "size_class",
+    "min_readiness": "min_readiness",
+    "language": "language",
+}
+
+
+def search_suppliers_by(*, user, filters: dict, ordering: str = "name") -> QuerySet[SupplierProfile]:
+    """``search_suppliers`` with cleaned parameters named as the search page and API name them (SEARCH_PARAMETERS);
+    empty ones are left out."""
+    arguments = {
+        SEARCH_PARAMETERS[name]: value
+        for name, value in filters.items()
+        if name in SEARCH_PARAMETERS and value not in (None, "", False)
+    }
+    if "verified_only" in arguments:
+        arguments["verified_only"] = bool(arguments["verified_only"])
+    return search_suppliers(user=user, ordering=ordering, **arguments)
 
 
 def profile_detail(*, user, profile_id: int) -> SupplierProfile | None:
@@ -272,3 +311,68 @@ def trusted_readiness(*, profile: SupplierProfile) -> ReadinessDiagnostic | None
     latest self-assessment (a supplier cannot talk its way past a consultant's score)."""
     diagnostics = profile.diagnostics.order_by("-assessed_on", "-id")
     return diagnostics.exclude(assessor=Assessor.SELF).first() or diagnostics.first()
+
+
+def exposure_totals(*, profile: SupplierProfile, since: dt.date) -> dict[str, int]:
+    """How often buyers met this supplier from ``since`` on: {"search": n, "view": n} (ExposureCount.Kind)."""
+    totals = dict.fromkeys(ExposureCount.Kind.values, 0)
+    rows = (
+        ExposureCount.objects.filter(profile=profile, day__gte=since)
+        .values("kind")
+        .annotate(total=Sum("count"))
+        .values_list("kind", "total")
+    )
+    totals.update({kind: total or 0 for kind, total in rows})
+    return totals
+
+
+# -- how complete a profile is ---------------------------------------------------------------------------------------
+
+# (key, points, what to do, where): the points add up to 100. What buyers and the matching engine read about a
+# supplier; each missing piece is a fix that raises the score by its points.
+_COMPLETENESS = (
+    ("capabilities", 20, _("Describe at least one capability, in its category."), "capabilities"),
+    ("valid_certificate", 15, _("Record a certificate that is valid today."), "certifications"),
+    ("summary", 10, _("Write a summary of what your company makes."), "profile"),
+    ("production_capacity", 10, _("Describe your production capacity."), "profile"),
+    ("capacity_figures", 10, _("Give every capability its monthly capacity and lead time."), "capabilities"),
+    ("diagnostic", 10, _("Take the readiness diagnostic."), "diagnostic"),
+    ("published", 10, _("Publish your profile so buyers can find it."), "profile"),
+    ("quality_systems", 5, _("Describe your quality systems."), "profile"),
+    ("certificate_documents", 5, _("Upload the document of each valid certificate."), "certifications"),
+    ("location", 5, _("Give your organisation's city and website."), "organisation"),
+)
+
+
+def profile_completeness(*, profile: SupplierProfile, today: dt.date | None = None) -> dict:
+    """How complete the profile is (0–100) and the fixes that would raise it, most points first: each with its
+    points, words and the page where it is made."""
+    today = today or timezone.localdate()
+    capabilities = list(profile.capabilities.all())
+    valid = list(Certification.objects.valid_on(today).filter(profile=profile))
+    organisation = profile.organisation
+    done = {
+        "capabilities": bool(capabilities),
+        "valid_certificate": bool(valid),
+        "summary": bool(profile.summary.strip()),
+        "production_capacity": bool(profile.production_capacity.strip()),
+        "capacity_figures": bool(capabilities)
+        and all(c.monthly_capacity is not None and c.lead_time_days is not None for c in capabilities),
+        "diagnostic": profile.diagnostics.exists(),
+        "published": profile.published,
+        "quality_systems": bool(profile.quality_systems.strip()),
+        "certificate_documents": bool(valid) and all(c.document for c in valid),
+        "location": bool(organisation.city and organisation.website),
+    }
+    fixes = []
+    for key, points, words, step in _COMPLETENESS:
+        if done[key]:
+            continue
+        url = (
+            reverse("accounts:organisation")
+            if step == "organisation"
+            else reverse("suppliers:onboarding_step", args=[step])
+        )
+        fixes.append({"key": key, "points": points, "words": words, "url": url})
+    score = sum(points for key, points, _words, _step in _COMPLETENESS if done[key])
+    return {"score": score, "fixes": fixes}

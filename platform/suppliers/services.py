@@ -1,9 +1,11 @@
 """Every write about supplier profiles happens here."""
 
 import datetime as dt
+import logging
+from collections import Counter
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,12 +22,15 @@ from .models import (
     Assessor,
     Capability,
     Certification,
+    ExposureCount,
     Machine,
     ReadinessDiagnostic,
     SupplierProfile,
 )
 from .signals import supplier_changed
 from .validators import validate_certificate_document
+
+logger = logging.getLogger(__name__)
 
 PROFILE_FIELDS = {"summary", "production_capacity", "quality_systems"}
 CAPABILITY_FIELDS = {
@@ -449,3 +454,42 @@ def approve_suppliers(*, organisations, verified_by, note: str = "") -> dict[str
         total["organisations"] += 1
         total["verified"] += counts["verified"]
     return total
+
+
+# -- how often buyers meet a supplier ----------------------------------------------------------------------------------
+
+
+def record_exposures(*, viewer, kind: str, profiles, day: dt.date | None = None) -> int:
+    """Count one ``kind`` (ExposureCount.Kind: shown in a search, profile viewed) for each of ``profiles`` today,
+    seen by ``viewer``: one upsert for all of them. A supplier's own people are not counted (a self-view is no
+    market signal), nor anonymous readers, nor agency staff's searches. Returns the rows counted.
+
+    Called after the response is sent and must never fail the page: a database error is logged and dropped (the
+    counts are a signal, not a record), inside a savepoint so an outer transaction carries on."""
+    if kind not in ExposureCount.Kind.values:
+        raise ValueError(f"unknown exposure kind: {kind}")
+    if viewer is None or not viewer.is_authenticated:
+        return 0
+    if kind == ExposureCount.Kind.SEARCH and is_agency_staff(viewer):
+        return 0  # the agency's own searches are not the market's: views by its staff count, searches do not
+    own = {membership.organisation_id for membership in viewer.memberships.all()}
+    counts = Counter(profile.pk for profile in profiles if profile.organisation_id not in own)
+    if not counts:
+        return 0
+    day = day or timezone.localdate()
+    table = connection.ops.quote_name(ExposureCount._meta.db_table)
+    rows = sorted(counts.items())
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+    params = [value for profile_id, number in rows for value in (profile_id, day, kind, number)]
+    # Only the table's quoted name and placeholders are put into the text; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} (profile_id, day, kind, count) VALUES {values} "  # noqa: S608
+        f"ON CONFLICT (profile_id, day, kind) DO UPDATE SET count = {table}.count + EXCLUDED.count"
+    )
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    except DatabaseError:
+        logger.exception("exposure counts not recorded (%s, %s profiles)", kind, len(rows))
+        return 0
+    return len(rows)

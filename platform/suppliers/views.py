@@ -19,6 +19,7 @@ from accounts.permissions import can_edit_organisation, is_agency_staff
 from accounts.redirects import redirect_within_site
 from accounts.services import verify_organisation
 from core.limits import parse_id
+from core.responses import after_response
 
 from . import selectors, services
 from .forms import (
@@ -30,7 +31,7 @@ from .forms import (
     SupplierSearchForm,
     VerificationForm,
 )
-from .models import Capability, Certification, Machine, SupplierProfile
+from .models import Capability, Certification, ExposureCount, Machine, SupplierProfile
 from .verification_forms import SupplierVerificationForm, VerificationQueueForm
 
 ONBOARDING_STEPS = ("profile", "capabilities", "certifications", "diagnostic")
@@ -178,7 +179,7 @@ def detail(request, pk: int):
     profile = selectors.profile_detail(user=request.user, profile_id=pk)
     if profile is None:
         raise Http404
-    return render(
+    response = render(
         request,
         "suppliers/detail.html",
         {
@@ -186,6 +187,9 @@ def detail(request, pk: int):
             "latest_diagnostic": profile.diagnostics.first(),
             "may_edit": can_edit_organisation(request.user, profile.organisation),
         },
+    )
+    return after_response(
+        response, services.record_exposures, viewer=request.user, kind=ExposureCount.Kind.VIEW, profiles=[profile]
     )
 
 
@@ -197,21 +201,29 @@ def search(request):
     results = SupplierProfile.objects.none()
     if form.is_valid() or not request.GET:
         data = form.cleaned_data if form.is_bound else {}
-        results = selectors.search_suppliers(
-            user=request.user,
-            query=data.get("q", ""),
-            country=data.get("country") or None,
-            category_code=data.get("category") or None,
-            certification=data.get("certification") or None,
-            verified_only=data.get("verified", False),
-            min_readiness=data.get("min_readiness"),
-            size_class=data.get("size_class") or None,
-            ordering=request.GET.get("ordering", "-readiness"),
+        results = selectors.search_suppliers_by(
+            user=request.user, filters=data, ordering=request.GET.get("ordering", "-readiness")
         )
     page = Paginator(results, 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "suppliers/search.html", {"form": form, "page": page, "query": query.urlencode()})
+    # What "Save this search" keeps: the filters given, when they are valid (notifications checks them again).
+    searched = {name: value for name, value in query.items() if name in selectors.SEARCH_PARAMETERS and value}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "saved_search": searched if searched and form.is_valid() else None,
+    }
+    response = render(request, "suppliers/search.html", context)
+    # Each supplier on the page of results appeared in a buyer's search (its market page counts them).
+    return after_response(
+        response,
+        services.record_exposures,
+        viewer=request.user,
+        kind=ExposureCount.Kind.SEARCH,
+        profiles=list(page.object_list),
+    )
 
 
 VERIFICATION_CASES_PER_PAGE = 25
