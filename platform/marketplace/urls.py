@@ -18,16 +18,16 @@ router.register("clarifications", api.ClarificationViewSet, basename="marketplac
 api_urlpatterns = [
     *router.urls,
     path(
-        "requirements/<rowid:requirement_id>/comparison/",
+        "requirements/<rowid:requirement_id>/responses/comparison/",
         api.ComparisonView.as_view(),
         name="marketplace-comparison",
     ),
     path(
-        "requirements/<rowid:requirement_id>/shortlist/",
+        "requirements/<rowid:requirement_id>/responses/shortlist/",
         api.ShortlistView.as_view(),
         name="marketplace-shortlist",
     ),
-    path("requirements/<rowid:requirement_id>/award/", api.AwardView.as_view(), name="marketplace-award"),
+    path("requirements/<rowid:requirement_id>/responses/award/", api.AwardView.as_view(), name="marketplace-award"),
 ]
 
 urlpatterns = [
