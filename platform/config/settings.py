@@ -443,6 +443,8 @@ industries carry their name in each language they have (`name_en`, `name_es`, `n
         "DiagnosticTemplateEnum": "development.models.DiagnosticTemplate",
         "OutcomeSourceEnum": "development.models.OutcomeMeasure.Source",
         "LinkageSourceEnum": "linkages.models.Linkage.Source",
+        "ResponseStatusEnum": "marketplace.models.ResponseStatus",
+        "ResponseKindEnum": "marketplace.models.ResponseKind",
     },
 }
 

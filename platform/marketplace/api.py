@@ -14,7 +14,7 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
 from buyers.selectors import requirements_visible_to
-from core.limits import IdField
+from core.limits import IdField, parse_id
 from core.parsers import JSONParser
 from suppliers.models import SupplierProfile
 
@@ -120,6 +120,7 @@ class ResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     permission_classes = [IsAuthenticated]
     serializer_class = ResponseSerializer
+    lookup_value_regex = "[0-9]{1,19}"
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     filter_backends: list = []
 
@@ -206,6 +207,8 @@ class ClarificationViewSet(viewsets.GenericViewSet):
 
     permission_classes = [IsAuthenticated]
     serializer_class = ClarificationSerializer
+    queryset = Clarification.objects.none()  # reads go through selectors; this types the path's id
+    lookup_value_regex = "[0-9]{1,19}"
     filter_backends: list = []
     pagination_class = None
 
@@ -246,7 +249,7 @@ class ClarificationViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         """Answer (or correct the answer to) a question: published to everyone who may see the requirement."""
-        clarification = selectors.clarification_for_answer(user=request.user, clarification_id=int(pk))
+        clarification = selectors.clarification_for_answer(user=request.user, clarification_id=parse_id(pk) or 0)
         if clarification is None or not selectors.is_buyer_side(
             user=request.user, requirement=clarification.requirement
         ):
@@ -365,7 +368,7 @@ class ShortlistView(APIView):
 
     @extend_schema(
         request=ShortlistInput,
-        responses=inline_serializer("ShortlistResult", {"shortlisted": serializers.BooleanField()}),
+        responses=inline_serializer("ResponseShortlistResult", {"shortlisted": serializers.BooleanField()}),
         operation_id="responses_shortlist",
     )
     def post(self, request, requirement_id: int):
