@@ -198,3 +198,18 @@ def test_a_revision_through_the_api_keeps_the_history(market, client_for, answer
     assert body["currency"] == "EUR"
     assert [r["version"] for r in body["revisions"]] == [1]
     assert body["revisions"][0]["price"] == "12.5000"
+
+
+def test_agency_reads_show_in_the_audit_trail(market, client_for, client, answered):
+    a, _b = answered
+    client.force_login(market.agency)
+    assert client.get(f"/responses/requirements/{market.requirement.pk}/compare/").status_code == 200
+    entries = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=market.agency)
+    assert entries.count() == 2  # the two responses the comparison showed
+    page = client.get("/audit/", {"action": LogEntry.Action.ACCESS, "organisation": market.supplier_a.organisation_id})
+    assert page.status_code == 200
+    html = page.content.decode()
+    a_entry = entries.get(object_pk=str(a.pk))
+    assert f'id="audit-entry-{a_entry.pk}"' in html
+    assert "Viewed" in html
+    assert html.count('class="card audit-entry"') == 1  # supplier A's response only: B's belongs to another SME
