@@ -93,7 +93,7 @@ def _clean_offer(
             else:
                 if price < 0:
                     errors["price"] = [_("The price cannot be negative.")]
-                elif price >= MAX_PRICE:
+                elif price >= MAX_PRICE or price.quantize(Decimal("0.0001")) >= MAX_PRICE:
                     errors["price"] = [_("The price is too large.")]
                 else:
                     offer["price"] = price.quantize(Decimal("0.0001"))
