@@ -95,6 +95,12 @@ def test_quote_question_answer_compare_and_award(browser, live_server, tmp_path)
     page.click("#clarifications .answer-form button[type=submit]")
     expect(page.locator(".messages")).to_contain_text("Answer published")
     page.click("#compare-link")
+    # The comparison reads on a phone too: its table stacks into cards.
+    phone_context, phone = _signed_in(browser, live_server, buyer, viewport=PHONE)
+    phone.goto(page.url)
+    expect(phone.locator("#comparison")).to_contain_text("USD\xa010.00")
+    assert _no_sideways_scroll(phone)
+    phone_context.close()
     rows = page.locator("#comparison tbody tr")
     expect(rows).to_have_count(2)
     # Cheapest in US dollars first: CRC 5,000 at 500 per dollar is USD 10.00, under Alfa's USD 12.50.
