@@ -226,3 +226,33 @@ class RequirementInvitationFactory(factory.django.DjangoModelFactory):
 
     requirement = factory.SubFactory(RequirementFactory)
     supplier = factory.SubFactory(SupplierProfileFactory)
+
+
+# -- marketplace (responses and clarifications) ----------------------------------------------------------------------
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    """A live quote, written directly (tests of the services go through ``marketplace.services``)."""
+
+    class Meta:
+        model = "marketplace.Response"
+
+    requirement = factory.SubFactory(RequirementFactory)
+    supplier = factory.SubFactory(SupplierProfileFactory)
+    kind = "quote"
+    price = Decimal("12.50")
+    currency = "USD"
+    unit = "piece"
+    lead_time_days = 30
+    created_at = factory.LazyFunction(timezone.now)
+    updated_at = factory.LazyFunction(timezone.now)
+
+
+class ClarificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "marketplace.Clarification"
+
+    requirement = factory.SubFactory(RequirementFactory)
+    asked_by_supplier = factory.SubFactory(SupplierProfileFactory)
+    question = "May the parts be delivered in two lots?"
+    asked_at = factory.LazyFunction(timezone.now)

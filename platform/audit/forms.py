@@ -43,6 +43,7 @@ class AuditFilterForm(forms.Form):
             (LogEntry.Action.CREATE, _("Created")),
             (LogEntry.Action.UPDATE, _("Changed")),
             (LogEntry.Action.DELETE, _("Deleted")),
+            (LogEntry.Action.ACCESS, _("Viewed")),  # agency staff's reads of suppliers' responses
         ]
 
     def clean(self):

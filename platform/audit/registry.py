@@ -11,6 +11,7 @@ organisation id to true, so ``has_key`` filters it on PostgreSQL and SQLite alik
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from auditlog.signals import post_log
+from marketplace.models import Response
 
 from accounts.models import Membership, Organisation
 from buyers.models import Requirement
@@ -34,13 +35,28 @@ def _organisation_ids(instance) -> list[int]:
     if isinstance(instance, Linkage):
         supplier = SupplierProfile.objects.filter(pk=instance.supplier_id).values_list("organisation_id", flat=True)
         return [instance.buyer_id, *supplier]
+    if isinstance(instance, Response):
+        # The buyer and the supplier (agency staff's reads of an offer are recorded as access entries).
+        buyer = Requirement.objects.filter(pk=instance.requirement_id).values_list("buyer_id", flat=True)
+        supplier = SupplierProfile.objects.filter(pk=instance.supplier_id).values_list("organisation_id", flat=True)
+        return [*buyer, *supplier]
     if isinstance(instance, Transaction):
         linkage = Linkage.objects.filter(pk=instance.linkage_id).values_list("buyer_id", "supplier__organisation_id")
         return [pk for row in linkage for pk in row]
     return []
 
 
-AUDITED = [Organisation, Membership, SupplierProfile, Capability, Certification, Requirement, Linkage, Transaction]
+AUDITED = [
+    Organisation,
+    Membership,
+    SupplierProfile,
+    Capability,
+    Certification,
+    Requirement,
+    Linkage,
+    Transaction,
+    Response,
+]
 AUDITED_WITHOUT_ORGANISATION = [ExchangeRate]
 
 

@@ -39,6 +39,7 @@ class RequirementForm(forms.ModelForm):
         widgets = {
             "specification": forms.Textarea(attrs={"rows": 6}),
             "needed_by": forms.DateInput(attrs={"type": "date"}),
+            "respond_by": forms.DateInput(attrs={"type": "date"}),
         }
 
     def __init__(self, *args, **kwargs):

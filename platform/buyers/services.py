@@ -34,6 +34,7 @@ REQUIREMENT_FIELDS = (
     "delivery_latitude",
     "delivery_longitude",
     "needed_by",
+    "respond_by",
     "visibility",
     "restrict_to_delivery_country",
 )
@@ -55,6 +56,11 @@ IMPORTED_FIELDS = frozenset(
 def _validate_needed_by(needed_by: dt.date | None) -> None:
     if needed_by is not None and needed_by < timezone.localdate():
         raise ValidationError({"needed_by": [_("The needed-by date is in the past.")]})
+
+
+def _validate_respond_by(respond_by: dt.date | None) -> None:
+    if respond_by is not None and respond_by < timezone.localdate():
+        raise ValidationError({"respond_by": [_("The date for answers is in the past.")]})
 
 
 def _set_certifications(requirement: Requirement, required_certifications) -> None:
@@ -98,6 +104,7 @@ def create_requirement(
     if unknown:
         raise ValidationError({name: [_("This field cannot be set.")] for name in sorted(unknown)})
     _validate_needed_by(needed_by)
+    _validate_respond_by(fields.get("respond_by"))
     requirement = Requirement(
         buyer=buyer,
         created_by=created_by,
@@ -130,6 +137,8 @@ def update_requirement(
         fields["currency"] = validate_currency(fields["currency"])
     if "needed_by" in fields:
         _validate_needed_by(fields["needed_by"])
+    if "respond_by" in fields and fields["respond_by"] != requirement.respond_by:
+        _validate_respond_by(fields["respond_by"])
     update_fields(instance=requirement, data=fields, allowed=SCALAR_FIELDS)
     if categories is not None:
         requirement.categories.set(categories)

@@ -244,6 +244,8 @@ CELERY_BEAT_SCHEDULE = {
     "check-saved-searches": {"task": "notifications.check_saved_searches", "schedule": crontab(hour=6, minute=45)},
     # Supplier development: SMEs asked for their outcomes 6 and 12 months after their plan ends.
     "ask-for-outcome-follow-ups": {"task": "development.send_due_follow_ups", "schedule": crontab(hour=6, minute=30)},
+    # Marketplace: invited suppliers that have not answered by the requirement's respond-by date are reminded.
+    "send-response-reminders": {"task": "marketplace.send_response_reminders", "schedule": crontab(hour=6, minute=15)},
 }
 CELERY_TIMEZONE = TIME_ZONE
 # Durable jobs (core.jobs): a running job's heartbeat interval, how long without one means its worker died, when a
@@ -429,6 +431,7 @@ industries carry their name in each language they have (`name_en`, `name_es`, `n
         {"name": "notifications", "description": "Each user's notifications."},
         {"name": "interchange", "description": "OCDS imports and exports of procurement data."},
         {"name": "audit", "description": "The audit trail of changes (agency staff)."},
+        {"name": "responses", "description": "Responses to requirements, clarifications, comparison and award."},
     ],
     "ENUM_NAME_OVERRIDES": {
         "LinkageStageEnum": "linkages.models.Stage",
@@ -442,6 +445,8 @@ industries carry their name in each language they have (`name_en`, `name_es`, `n
         "DiagnosticTemplateEnum": "development.models.DiagnosticTemplate",
         "OutcomeSourceEnum": "development.models.OutcomeMeasure.Source",
         "LinkageSourceEnum": "linkages.models.Linkage.Source",
+        "ResponseStatusEnum": "marketplace.models.ResponseStatus",
+        "ResponseKindEnum": "marketplace.models.ResponseKind",
     },
 }
 

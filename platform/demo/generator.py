@@ -40,6 +40,7 @@ from taxonomy.services import load_reference_data
 from . import data
 from .alerts import seed_alerts
 from .history import seed_history
+from .marketplace import seed_marketplace
 from .progress import Progress, Stage
 
 DEMO_PASSWORD = "enlace-demo-2026"  # noqa: S105 - the documented password of the demo accounts
@@ -577,6 +578,7 @@ def seed_demo(
         record(stage, {"dormant linkages": mark_dormant_linkages()})
     with progress.stage("matching: ranking open requirements, training the first learned ranker") as stage:
         record(stage, seed_matching(stage=stage))
+        record(stage, seed_marketplace(today=today))  # the best-ranked suppliers answer a few requirements
     with progress.stage("business events and meetings") as stage:
         record(stage, seed_events(today=today))
     with progress.stage("notifications of expiring certificates") as stage:

@@ -195,14 +195,22 @@ def requirement_outcomes() -> list[tuple[int, int, str, object]]:
 
 
 def responsiveness_by_supplier() -> dict[int, float]:
-    """Share of the linkages proposed to or contacting a supplier that went past first contact (or were declined:
-    an answer is an answer)."""
-    rows = Linkage.objects.values_list("supplier_id", "stage")
+    """Share of the linkages proposed to or contacting a supplier that went past first contact, were declined (an
+    answer is an answer), or that the supplier's own people moved (a response to a requirement makes the linkage
+    contacted: the supplier answered)."""
+    supplier_moved = LinkageStageChange.objects.filter(
+        linkage_id=OuterRef("pk"),
+        changed_by__memberships__organisation_id=OuterRef("supplier__organisation_id"),
+        changed_by__memberships__role__in=[Membership.Role.OWNER, Membership.Role.MEMBER],
+    )
+    rows = Linkage.objects.annotate(supplier_moved=Exists(supplier_moved)).values_list(
+        "supplier_id", "stage", "supplier_moved"
+    )
     asked: dict[int, int] = {}
     answered: dict[int, int] = {}
-    for supplier_id, stage in rows:
+    for supplier_id, stage, moved in rows:
         asked[supplier_id] = asked.get(supplier_id, 0) + 1
-        if stage not in ("proposed", "contacted"):
+        if moved or stage not in ("proposed", "contacted"):
             answered[supplier_id] = answered.get(supplier_id, 0) + 1
     return {supplier_id: answered.get(supplier_id, 0) / count for supplier_id, count in asked.items()}
 

@@ -151,3 +151,17 @@ class Clarification(models.Model):
 
     def __str__(self) -> str:
         return self.question[:60]
+
+
+class ResponseReminder(models.Model):
+    """An invited supplier was reminded to answer a requirement by its respond-by date (once per pair)."""
+
+    requirement = models.ForeignKey("buyers.Requirement", on_delete=models.CASCADE, related_name="+")
+    supplier = models.ForeignKey("suppliers.SupplierProfile", on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["requirement", "supplier"], name="one_reminder_per_supplier")]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} reminded about {self.requirement_id}"

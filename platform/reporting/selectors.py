@@ -361,3 +361,21 @@ def rates() -> QuerySet[ExchangeRate]:
 def supplier_countries() -> set[str]:
     """The countries that have suppliers: the only ones worth offering as a filter."""
     return set(Organisation.objects.filter(kind=Organisation.Kind.SME).values_list("country", flat=True).distinct())
+
+
+def usd_rates_on(*, currencies, day: dt.date) -> dict[str, Decimal | None]:
+    """Each currency's units per US dollar on ``day`` from the agency's table (the latest rate valid from that day
+    or before; 1 for USD; None when the table has none). One query whatever the number of currencies."""
+    wanted = {code for code in currencies if code}
+    found: dict[str, Decimal | None] = dict.fromkeys(wanted)
+    if "USD" in found:
+        found["USD"] = Decimal(1)
+    rows = (
+        ExchangeRate.objects.filter(currency__in=wanted - {"USD"}, valid_from__lte=day)
+        .order_by("currency", "-valid_from")
+        .values_list("currency", "units_per_usd")
+    )
+    for currency, units in rows:
+        if found.get(currency) is None and units:
+            found[currency] = units
+    return found
