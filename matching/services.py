@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import is_agency_staff
+from accounts.permissions import acts_for_verified_buyer, is_agency_staff
 from buyers.models import Requirement
 from core import jobs
 from core.updates import update_fields
@@ -210,8 +210,14 @@ def run_now(*, requirement: Requirement, trigger: str = MatchRun.Trigger.COMMAND
 
 
 def _require_buyer_side(actor, requirement: Requirement) -> None:
+    """Shortlisting and contacting are buyer powers: agency staff, or an owner or member of the requirement's
+    buyer once agency staff have verified it (a pending MNC has none, whatever it declared itself to be)."""
     if not selectors.may_request_run(user=actor, requirement=requirement):
         raise PermissionDenied(_("Only the buyer's team and agency staff work on this shortlist."))
+    if not is_agency_staff(actor) and not acts_for_verified_buyer(actor, requirement.buyer, editing=True):
+        raise PermissionDenied(
+            _("Shortlisting and contacting suppliers wait until agency staff verify your organisation.")
+        )
 
 
 def set_shortlisted(*, actor, requirement: Requirement, supplier: SupplierProfile, shortlisted: bool) -> bool:

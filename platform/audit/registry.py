@@ -11,11 +11,11 @@ organisation id to true, so ``has_key`` filters it on PostgreSQL and SQLite alik
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from auditlog.signals import post_log
-from marketplace.models import Response
 
 from accounts.models import Membership, Organisation
 from buyers.models import Requirement
 from linkages.models import Linkage, Transaction
+from marketplace.models import Response
 from reporting.models import ExchangeRate
 from suppliers.models import Capability, Certification, SupplierProfile
 

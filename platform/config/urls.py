@@ -1,6 +1,3 @@
-import conversations.urls
-import forecasts.urls
-import marketplace.urls
 from csp.decorators import csp_update
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -10,10 +7,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 import accounts.urls
 import audit.urls
 import buyers.urls
+import conversations.urls
 import development.urls
 import events.urls
+import forecasts.urls
 import interchange.urls
 import linkages.urls
+import marketplace.urls
 import matching.urls
 import notifications.urls
 import reporting.urls

@@ -5,11 +5,11 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from marketplace import services
-from marketplace.models import Response
 
 from accounts.models import Membership, Organisation
 from buyers.models import Requirement
+from marketplace import services
+from marketplace.models import Response
 from matching import selectors as matching_selectors
 
 REQUIREMENTS = 3  # open requirements that get responses

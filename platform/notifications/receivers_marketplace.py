@@ -1,6 +1,7 @@
 """Notifications about this area: receivers of its signals."""
 
 from django.dispatch import receiver
+
 from marketplace.signals import (
     award_decided,
     clarification_published,

@@ -7,12 +7,12 @@ import statistics
 import time
 
 import pytest
-from demo.generator import seed_demo
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from demo.generator import seed_demo
 
 pytestmark = pytest.mark.django_db
 ROUNDS = 30

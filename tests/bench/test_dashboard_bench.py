@@ -4,12 +4,12 @@ import statistics
 import time
 
 import pytest
-from demo.generator import seed_demo
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from demo.generator import seed_demo
 from development.models import Programme
 from reporting.selectors import Filters, impact_figures
 

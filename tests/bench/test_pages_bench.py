@@ -8,13 +8,13 @@ import statistics
 import time
 
 import pytest
-from demo.generator import seed_demo
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Membership, User
 from buyers.models import Requirement
+from demo.generator import seed_demo
 
 pytestmark = pytest.mark.django_db
 ROUNDS = 30

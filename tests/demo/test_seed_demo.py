@@ -3,9 +3,6 @@ import io
 import re
 
 import pytest
-from demo import data
-from demo.generator import DemoWriter, person_name, plan_demo, seed_demo
-from demo.progress import Progress
 from django.core.management import call_command
 from django.utils import timezone
 from stdnum.util import get_cc_module
@@ -13,6 +10,9 @@ from stdnum.util import get_cc_module
 from accounts.models import Membership, Organisation, User
 from accounts.tax_ids import validators_for
 from buyers.models import Requirement, RequirementInvitation
+from demo import data
+from demo.generator import DemoWriter, person_name, plan_demo, seed_demo
+from demo.progress import Progress
 from linkages.models import Linkage, LinkageStageChange, Transaction
 from matching.models import Match, MatchRun
 from suppliers.models import Capability, Certification, Machine, ReadinessDiagnostic, SupplierProfile

@@ -6,10 +6,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from marketplace.models import Response, ResponseStatus
 from playwright.sync_api import expect
 
 from linkages.models import Stage
+from marketplace.models import Response, ResponseStatus
 from notifications.models import Notification
 from reporting.models import ExchangeRate
 from tests import factories

@@ -7,10 +7,10 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from marketplace import services
-from marketplace.models import Response, ResponseStatus
 
 from buyers.models import Requirement
+from marketplace import services
+from marketplace.models import Response, ResponseStatus
 from tests import factories
 
 from .conftest import PDF

@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from marketplace import services
-from marketplace.models import ResponseReminder
 
 from buyers import services as buyer_services
+from marketplace import services
+from marketplace.models import ResponseReminder
 from notifications.models import Notification
 from tests import factories
 

@@ -6,11 +6,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from marketplace import selectors, services
-from marketplace.models import ResponseStatus
 
 from buyers.models import Requirement
 from linkages.models import Stage
+from marketplace import selectors, services
+from marketplace.models import ResponseStatus
 from matching.models import Match, MatchRun, ShortlistEntry
 from notifications.models import Notification
 from reporting.models import ExchangeRate

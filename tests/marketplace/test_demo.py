@@ -1,4 +1,5 @@
 import pytest
+
 from demo.generator import seed_demo
 from marketplace.models import Clarification, Response
 

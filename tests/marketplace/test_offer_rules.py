@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from marketplace.models import DeclineReason, ResponseKind
 from marketplace.services import _clean_offer
 

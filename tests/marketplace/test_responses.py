@@ -7,12 +7,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from marketplace import services
-from marketplace.models import DeclineReason, Response, ResponseKind
 
 from buyers.models import Requirement
 from linkages.models import LinkageStageChange, Stage
 from linkages.selectors import requirement_outcomes, responsiveness_by_supplier
+from marketplace import services
+from marketplace.models import DeclineReason, Response, ResponseKind
 from matching import selectors as matching_selectors
 from matching.engine.learning import label_for
 from notifications.models import Notification

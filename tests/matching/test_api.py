@@ -128,6 +128,20 @@ def test_suppliers_and_viewers_may_not_shortlist_or_contact(ranked, client_for, 
     assert not ShortlistEntry.objects.exists()
 
 
+@pytest.mark.parametrize("action", ["shortlist", "contact"])
+def test_a_buyer_whose_verification_is_pending_may_not_shortlist_or_contact(ranked, client_for, action):
+    requirement = ranked["requirement"]
+    owner = _member(requirement.buyer, "owner")
+    requirement.buyer.verification_status = requirement.buyer.VerificationStatus.PENDING
+    requirement.buyer.save(update_fields=["verification_status"])
+    response = client_for(owner).post(
+        f"/api/v1/requirements/{requirement.pk}/{action}/", {"supplier": ranked["fit"].pk}
+    )
+    assert response.status_code == 403
+    assert not Linkage.objects.exists()
+    assert not ShortlistEntry.objects.exists()
+
+
 def test_opportunities_rank_open_requirements_for_the_sme_itself(ranked, client_for):
     other = factories.RequirementFactory(title="Queso fresco para comedores", specification="Queso fresco")
     other.categories.set([ranked["off"].capabilities.get().category])

@@ -1,10 +1,10 @@
 import re
 
 import pytest
-from demo import data as demo_data
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from demo import data as demo_data
 from taxonomy.apps import load_reference_data_when_empty
 from taxonomy.models import Category, CertificationStandard, Industry
 from taxonomy.selectors import category_subtree, normalise_cpv_code, search_categories, search_industries
