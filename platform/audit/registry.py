@@ -11,6 +11,7 @@ organisation id to true, so ``has_key`` filters it on PostgreSQL and SQLite alik
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from auditlog.signals import post_log
+from conversations.models import Thread
 
 from accounts.models import Membership, Organisation
 from buyers.models import Requirement
@@ -19,7 +20,7 @@ from reporting.models import ExchangeRate
 from suppliers.models import Capability, Certification, SupplierProfile
 
 # Bookkeeping fields that change on every save and say nothing a reader needs.
-NOISE = ["updated_at", "tax_id_normalised", "search_vector", "created_at"]
+NOISE = ["updated_at", "tax_id_normalised", "search_vector", "created_at", "last_message_at"]
 
 
 def _organisation_ids(instance) -> list[int]:
@@ -34,13 +35,27 @@ def _organisation_ids(instance) -> list[int]:
     if isinstance(instance, Linkage):
         supplier = SupplierProfile.objects.filter(pk=instance.supplier_id).values_list("organisation_id", flat=True)
         return [instance.buyer_id, *supplier]
+    if isinstance(instance, Thread):
+        supplier = SupplierProfile.objects.filter(pk=instance.supplier_id).values_list("organisation_id", flat=True)
+        return [instance.buyer_id, *supplier]
     if isinstance(instance, Transaction):
         linkage = Linkage.objects.filter(pk=instance.linkage_id).values_list("buyer_id", "supplier__organisation_id")
         return [pk for row in linkage for pk in row]
     return []
 
 
-AUDITED = [Organisation, Membership, SupplierProfile, Capability, Certification, Requirement, Linkage, Transaction]
+# Message threads: their creation, and each time agency staff read one ("access" entries, sent by conversations).
+AUDITED = [
+    Organisation,
+    Membership,
+    SupplierProfile,
+    Capability,
+    Certification,
+    Requirement,
+    Linkage,
+    Transaction,
+    Thread,
+]
 AUDITED_WITHOUT_ORGANISATION = [ExchangeRate]
 
 
