@@ -435,6 +435,7 @@ industries carry their name in each language they have (`name_en`, `name_es`, `n
         {"name": "audit", "description": "The audit trail of changes (agency staff)."},
     ],
     "ENUM_NAME_OVERRIDES": {
+        "ThreadKindEnum": "conversations.models.Thread.Kind",
         "LinkageStageEnum": "linkages.models.Stage",
         "RequirementStatusEnum": "buyers.models.Requirement.Status",
         "CertificationStatusEnum": "suppliers.models.Certification.Status",

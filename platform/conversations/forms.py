@@ -19,7 +19,7 @@ class IdModelChoiceField(forms.ModelChoiceField):
 
 class MessageForm(forms.Form):
     body = forms.CharField(
-        label=_("Message"),
+        label=_("Your reply"),
         required=False,
         max_length=MAX_BODY,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -34,7 +34,7 @@ class MessageForm(forms.Form):
 
 class ContactForm(MessageForm):
     body = forms.CharField(
-        label=_("Your message to the supplier"),
+        label=_("Write to the supplier"),
         required=False,
         max_length=MAX_BODY,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from marketplace.models import Response
@@ -92,9 +92,19 @@ def with_unread(queryset: QuerySet[Thread], *, user) -> QuerySet[Thread]:
 
 
 def inbox(*, user) -> QuerySet[Thread]:
-    """The user's threads with a message, newest first; agency staff see every thread with a message."""
+    """The user's threads with a message, newest first, each with its last message's words, author and whether it
+    had files (``last_body``, ``last_author_id``, ``last_files``); agency staff see every thread with a message."""
     queryset = threads_visible_to(user=user).filter(last_message_at__isnull=False)
-    return with_unread(queryset, user=user).order_by("-last_message_at", "-pk")
+    last = Message.objects.filter(thread=OuterRef("pk")).order_by("-created_at", "-pk")
+    return (
+        with_unread(queryset, user=user)
+        .annotate(
+            last_body=Subquery(last.values("body")[:1]),
+            last_author_id=Subquery(last.values("author_id")[:1]),
+            last_files=Exists(MessageAttachment.objects.filter(message=Subquery(last.values("pk")[:1]))),
+        )
+        .order_by("-last_message_at", "-pk")
+    )
 
 
 def thread_detail(*, user, thread_id: int) -> Thread | None:
@@ -198,9 +208,14 @@ def subject_of(*, user, thread: Thread) -> str:
     return subjects_for(user=user, threads=[thread])[thread.pk]
 
 
-def other_party_of(*, user, thread: Thread) -> str:
-    """The organisation on the other side from the reader (both, for agency staff)."""
-    own = set(_own_organisations(user).values_list("organisation_id", flat=True)) if user.is_authenticated else set()
+def own_organisation_ids(*, user) -> set[int]:
+    return set(_own_organisations(user).values_list("organisation_id", flat=True)) if user.is_authenticated else set()
+
+
+def other_party_of(*, user, thread: Thread, own: set[int] | None = None) -> str:
+    """The organisation on the other side from the reader (both, for agency staff); ``own`` spares the lookup of
+    the reader's organisations when it is known."""
+    own = own_organisation_ids(user=user) if own is None else own
     if thread.buyer_id in own:
         return thread.supplier.organisation.legal_name
     if thread.supplier.organisation_id in own:

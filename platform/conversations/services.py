@@ -27,11 +27,13 @@ MAX_BODY = 10_000
 MAX_ATTACHMENTS = 5
 
 
-def _may_read(*, user, thread_or_subject_buyer_id: int, supplier: SupplierProfile) -> bool:
+def _may_read(*, user, buyer_id: int, supplier: SupplierProfile) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
     if is_agency_staff(user):
         return True
-    own = set(user.memberships.values_list("organisation_id", flat=True)) if user.is_authenticated else set()
-    return thread_or_subject_buyer_id in own or supplier.organisation_id in own
+    own = selectors.own_organisation_ids(user=user)
+    return buyer_id in own or supplier.organisation_id in own
 
 
 @transaction.atomic
@@ -51,7 +53,7 @@ def open_thread(*, actor=None, linkage: Linkage | None = None, response=None, sy
         buyer_id, supplier = response.requirement.buyer_id, response.supplier
         lookup = {"kind": Thread.Kind.RESPONSE, "response": response}
         defaults = {"linkage_id": response.linkage_id}
-    if not system and not _may_read(user=actor, thread_or_subject_buyer_id=buyer_id, supplier=supplier):
+    if not system and not _may_read(user=actor, buyer_id=buyer_id, supplier=supplier):
         raise PermissionDenied(_("Only the buyer, the supplier and agency staff read this thread."))
     thread = Thread.objects.select_for_update().filter(**lookup).first()
     if thread is None:

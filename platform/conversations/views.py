@@ -26,12 +26,12 @@ def inbox(request):
     page = Paginator(selectors.inbox(user=request.user), INBOX_PAGE).get_page(request.GET.get("page"))
     threads = list(page)
     subjects = selectors.subjects_for(user=request.user, threads=threads)
+    own = selectors.own_organisation_ids(user=request.user)
     rows = [
         {
             "thread": thread,
             "subject": subjects[thread.pk],
-            "other": selectors.other_party_of(user=request.user, thread=thread),
-            "last": thread.messages.order_by("-created_at", "-pk").first(),
+            "other": selectors.other_party_of(user=request.user, thread=thread, own=own),
         }
         for thread in threads
     ]

@@ -38,6 +38,7 @@ from taxonomy.models import Category, CertificationStandard, Industry
 from taxonomy.services import load_reference_data
 
 from . import data
+from .conversations import seed_conversations
 from .history import seed_history
 from .progress import Progress, Stage
 
@@ -578,6 +579,8 @@ def seed_demo(
         record(stage, seed_matching(stage=stage))
     with progress.stage("business events and meetings") as stage:
         record(stage, seed_events(today=today))
+    with progress.stage("message threads on demo linkages") as stage:
+        record(stage, seed_conversations(today=today))
     with progress.stage("notifications of expiring certificates") as stage:
         record(stage, {"notifications": scan_expiring_certifications(today=today)})
     return created
