@@ -13,6 +13,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -236,14 +237,15 @@ class ThreadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             return self.get_paginated_response(
                 MessageSerializer(page, many=True, context=self.get_serializer_context()).data
             )
+        if not selectors.may_post(user=request.user, thread=thread):  # refused before the input is read
+            raise PermissionDenied(_("You may read this thread but not write in it."))
         payload = PostMessageSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        files = request.FILES.getlist("attachment") if hasattr(request, "FILES") else []
         message = services.post_message(
             actor=request.user,
             thread=thread,
             body=payload.validated_data["body"],
-            attachments=files or payload.validated_data["attachment"],
+            attachments=payload.validated_data["attachment"],
         )
         message = selectors.messages_of(thread=thread).get(pk=message.pk)
         return Response(

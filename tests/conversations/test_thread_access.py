@@ -73,6 +73,7 @@ def test_viewers_read_but_do_not_write(world, thread, client_for, role):
     assert api.get(f"/api/v1/threads/{thread.pk}/messages/").status_code == 200
     assert api.get(f"/api/v1/threads/{thread.pk}/").json()["may_post"] is False
     assert api.post(f"/api/v1/threads/{thread.pk}/messages/", {"body": "hola"}, format="json").status_code == 403
+    assert api.post(f"/api/v1/threads/{thread.pk}/messages/", {}, format="multipart").status_code == 403
     page = _page_client(user)
     shown = page.get(f"/messages/{thread.pk}/")
     assert shown.status_code == 200
@@ -202,3 +203,11 @@ def test_ids_that_name_nothing_are_404s(world, client_for):
     page = _page_client(world.supplier_owner)
     assert page.get("/messages/99999999999999999999/").status_code == 404
     assert page.get("/messages/999999/").status_code == 404
+
+
+def test_a_message_may_carry_several_files(world, thread, client_for):
+    files = [SimpleUploadedFile("plano.pdf", PDF), SimpleUploadedFile("oferta.pdf", PDF)]
+    response = _post(client_for(world.supplier_owner), thread, {"attachment": files})
+    assert response.status_code == 201, response.content
+    assert [a["name"] for a in response.json()["attachments"]] == ["plano.pdf", "oferta.pdf"]
+    assert response.json()["body"] == ""
