@@ -84,6 +84,8 @@ def thread_page(request, pk: int):
         {
             "thread": thread,
             "subject": selectors.subject_of(user=request.user, thread=thread),
+            "parties": _("%(buyer)s × %(supplier)s")
+            % {"buyer": thread.buyer.legal_name, "supplier": thread.supplier.organisation.legal_name},
             "other": selectors.other_party_of(user=request.user, thread=thread),
             "page": page,
             "query": "",
