@@ -14,13 +14,14 @@ from auditlog.signals import post_log
 
 from accounts.models import Membership, Organisation
 from buyers.models import Requirement
+from conversations.models import Thread
 from linkages.models import Linkage, Transaction
 from marketplace.models import Response
 from reporting.models import ExchangeRate
 from suppliers.models import Capability, Certification, SupplierProfile
 
 # Bookkeeping fields that change on every save and say nothing a reader needs.
-NOISE = ["updated_at", "tax_id_normalised", "search_vector", "created_at"]
+NOISE = ["updated_at", "tax_id_normalised", "search_vector", "created_at", "last_message_at"]
 
 
 def _organisation_ids(instance) -> list[int]:
@@ -40,12 +41,17 @@ def _organisation_ids(instance) -> list[int]:
         buyer = Requirement.objects.filter(pk=instance.requirement_id).values_list("buyer_id", flat=True)
         supplier = SupplierProfile.objects.filter(pk=instance.supplier_id).values_list("organisation_id", flat=True)
         return [*buyer, *supplier]
+    if isinstance(instance, Thread):
+        supplier = SupplierProfile.objects.filter(pk=instance.supplier_id).values_list("organisation_id", flat=True)
+        return [instance.buyer_id, *supplier]
     if isinstance(instance, Transaction):
         linkage = Linkage.objects.filter(pk=instance.linkage_id).values_list("buyer_id", "supplier__organisation_id")
         return [pk for row in linkage for pk in row]
     return []
 
 
+# Responses and message threads: their writes, and each time agency staff read one ("access" entries, sent by
+# marketplace and conversations).
 AUDITED = [
     Organisation,
     Membership,
@@ -56,6 +62,7 @@ AUDITED = [
     Linkage,
     Transaction,
     Response,
+    Thread,
 ]
 AUDITED_WITHOUT_ORGANISATION = [ExchangeRate]
 

@@ -20,6 +20,7 @@ APP_TAGS = {
     "events": "events",
     "development": "programmes",
     "reporting": "reporting",
+    "conversations": "messages",
     "notifications": "notifications",
     "interchange": "interchange",
     "audit": "audit",

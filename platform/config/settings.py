@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.current_organisation",
                 "notifications.context_processors.unread_notifications",
+                "conversations.context_processors.unread_messages",
             ],
         },
     },
@@ -428,12 +429,18 @@ industries carry their name in each language they have (`name_en`, `name_es`, `n
             "diagnostics, improvement projects, training and attendance, outcomes and vouchers.",
         },
         {"name": "reporting", "description": "The agency's impact dashboard and the exchange rates it converts with."},
+        {
+            "name": "messages",
+            "description": "Message threads between a buyer and a supplier (one per linkage and one per response): "
+            "messages with attachments, unread counts, and agency staff's recorded reads.",
+        },
         {"name": "notifications", "description": "Each user's notifications."},
         {"name": "interchange", "description": "OCDS imports and exports of procurement data."},
         {"name": "audit", "description": "The audit trail of changes (agency staff)."},
         {"name": "responses", "description": "Responses to requirements, clarifications, comparison and award."},
     ],
     "ENUM_NAME_OVERRIDES": {
+        "ThreadKindEnum": "conversations.models.Thread.Kind",
         "LinkageStageEnum": "linkages.models.Stage",
         "RequirementStatusEnum": "buyers.models.Requirement.Status",
         "CertificationStatusEnum": "suppliers.models.Certification.Status",

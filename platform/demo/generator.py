@@ -39,6 +39,7 @@ from taxonomy.services import load_reference_data
 
 from . import data
 from .alerts import seed_alerts
+from .conversations import seed_conversations
 from .history import seed_history
 from .marketplace import seed_marketplace
 from .progress import Progress, Stage
@@ -581,6 +582,8 @@ def seed_demo(
         record(stage, seed_marketplace(today=today))  # the best-ranked suppliers answer a few requirements
     with progress.stage("business events and meetings") as stage:
         record(stage, seed_events(today=today))
+    with progress.stage("message threads on demo linkages") as stage:
+        record(stage, seed_conversations(today=today))
     with progress.stage("notifications of expiring certificates") as stage:
         record(stage, {"notifications": scan_expiring_certifications(today=today)})
         record(stage, seed_alerts())  # saved searches and followed categories

@@ -121,7 +121,7 @@ def test_command_reports_each_stage_then_lists_the_accounts():
             title = text.removesuffix(" …")
         elif text.startswith("  done in "):
             stages[title] = text
-    assert len(stages) == 10
+    assert len(stages) == 11  # … message threads on demo linkages (conversations)
     assert re.search(
         r"10 supplier profiles", stages["writing agencies, buyers, SMEs with their profiles, and requirements"]
     )
@@ -132,6 +132,7 @@ def test_command_reports_each_stage_then_lists_the_accounts():
     assert re.search(
         r"\d+ match runs", stages["matching: ranking open requirements, training the first learned ranker"]
     )
+    assert re.search(r"\d+ message threads", stages["message threads on demo linkages"])
     assert re.match(r"^Demo data ready in \d+\.\d s\.$", lines[-1])
 
     out = io.StringIO()
