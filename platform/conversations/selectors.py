@@ -20,6 +20,7 @@ from accounts.permissions import acts_for_verified_buyer, is_agency_staff
 from buyers.models import Requirement
 from buyers.selectors import requirements_visible_to
 from linkages.models import Linkage
+from marketplace import selectors as marketplace_selectors
 from marketplace.models import Response
 from suppliers.models import Certification, SupplierProfile
 from suppliers.selectors import listed_profiles
@@ -158,14 +159,8 @@ def attachment_visible_to(*, user, attachment_id: int) -> MessageAttachment | No
 
 
 def responses_visible_to(*, user) -> QuerySet[Response]:
-    """Responses whose thread the user may open: the buyer's team, the supplier's members, agency staff."""
-    if not user.is_authenticated:
-        return Response.objects.none()
-    base = Response.objects.select_related("requirement", "supplier__organisation")
-    if is_agency_staff(user):
-        return base
-    own = _own_organisations(user)
-    return base.filter(Q(requirement__buyer_id__in=own) | Q(supplier__organisation_id__in=own))
+    """Responses whose thread the user may open: exactly those the user may read (marketplace's one rule)."""
+    return marketplace_selectors.responses_visible_to(user=user)
 
 
 def thread_for_linkage(linkage: Linkage) -> Thread | None:
