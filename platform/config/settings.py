@@ -440,6 +440,7 @@ industries carry their name in each language they have (`name_en`, `name_es`, `n
         "DiagnosticTemplateEnum": "development.models.DiagnosticTemplate",
         "OutcomeSourceEnum": "development.models.OutcomeMeasure.Source",
         "LinkageSourceEnum": "linkages.models.Linkage.Source",
+        "DemandForecastStatusEnum": "forecasts.models.DemandForecast.Status",
     },
 }
 
