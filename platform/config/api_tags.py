@@ -23,6 +23,7 @@ APP_TAGS = {
     "notifications": "notifications",
     "interchange": "interchange",
     "audit": "audit",
+    "forecasts": "forecasts",
 }
 
 
