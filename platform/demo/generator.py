@@ -38,6 +38,7 @@ from taxonomy.models import Category, CertificationStandard, Industry
 from taxonomy.services import load_reference_data
 
 from . import data
+from .forecasts import seed_forecasts
 from .history import seed_history
 from .progress import Progress, Stage
 
@@ -576,6 +577,8 @@ def seed_demo(
         record(stage, {"dormant linkages": mark_dormant_linkages()})
     with progress.stage("matching: ranking open requirements, training the first learned ranker") as stage:
         record(stage, seed_matching(stage=stage))
+    with progress.stage("demand forecasts and SMEs' offers to supply them") as stage:
+        record(stage, seed_forecasts(today=today))
     with progress.stage("business events and meetings") as stage:
         record(stage, seed_events(today=today))
     with progress.stage("notifications of expiring certificates") as stage:
