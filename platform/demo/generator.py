@@ -577,8 +577,7 @@ def seed_demo(
         record(stage, {"dormant linkages": mark_dormant_linkages()})
     with progress.stage("matching: ranking open requirements, training the first learned ranker") as stage:
         record(stage, seed_matching(stage=stage))
-    with progress.stage("demand forecasts and SMEs' offers to supply them") as stage:
-        record(stage, seed_forecasts(today=today))
+        record(stage, seed_forecasts(today=today))  # ranked too; the best fits offer to supply some
     with progress.stage("business events and meetings") as stage:
         record(stage, seed_events(today=today))
     with progress.stage("notifications of expiring certificates") as stage:

@@ -178,6 +178,15 @@ class ForecastViewSet(viewsets.ModelViewSet):
         if not selectors.may_manage(user=self.request.user, forecast=forecast):
             raise PermissionDenied(_("Only the buyer's team and agency staff may do this."))
 
+    def create(self, request, *args, **kwargs):
+        if not selectors.forecasting_buyers_for(user=request.user).exists():
+            raise PermissionDenied(_("Only owners and members of a buyer organisation write forecasts."))
+        return super().create(request, *args, **kwargs)
+
+    def update(self, request, *args, **kwargs):
+        self._require_manager(self.get_object())
+        return super().update(request, *args, **kwargs)
+
     def perform_update(self, serializer):
         self._require_manager(serializer.instance)
         serializer.save()

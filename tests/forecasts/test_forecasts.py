@@ -420,3 +420,63 @@ def test_an_sme_answers_from_the_page(world, client):
     bad = client.post(f"/forecasts/{forecast.pk}/interest/", {**_interest(forecast), "investment_currency": "ZZZ"})
     assert bad.status_code == 400
     assert "ISO 4217" in bad.content.decode()
+
+
+# -- who is told ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("visibility", ["invited", "agency"])
+def test_a_confidential_forecast_is_news_only_to_the_invited(world, django_capture_on_commit_callbacks, visibility):
+    forecast = _forecast(world, visibility=visibility)
+    services.invite_suppliers(forecast=forecast, actor=world["buyer_owner"], suppliers=[world["off"]])
+    run = ForecastMatchRun.objects.create(forecast=forecast)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.execute_match_run(run_id=run.pk)
+    assert forecast.fits.filter(supplier=world["fit"], rank=1).exists()
+    told = set(Notification.objects.filter(kind=Notification.Kind.FORECAST).values_list("recipient_id", flat=True))
+    assert world["fit_owner"].pk not in told
+    if visibility == "invited":
+        assert world["off_owner"].pk in told
+    else:
+        assert told == set()
+
+
+def test_a_second_ranking_tells_nobody_twice(world, django_capture_on_commit_callbacks):
+    forecast = _forecast(world)
+    for _time in range(2):
+        run = ForecastMatchRun.objects.create(forecast=forecast)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.execute_match_run(run_id=run.pk)
+    assert Notification.objects.filter(recipient=world["fit_owner"], kind="forecast").count() == 1
+
+
+def test_the_smes_list_puts_its_best_fits_first(world, client_for):
+    later = _forecast(world, title="Fits second")
+    first = _forecast(world, title="Fits first")
+    unranked = _forecast(world, title="Not ranked")
+    now = timezone.now()
+    ForecastFit.objects.create(forecast=later, supplier=world["fit"], rank=7, score=0.4, computed_at=now)
+    ForecastFit.objects.create(forecast=first, supplier=world["fit"], rank=1, score=0.9, computed_at=now)
+    rows = client_for(world["fit_owner"]).get(API).json()["results"]
+    assert [row["id"] for row in rows] == [first.pk, later.pk, unranked.pk]
+
+
+def test_withdrawing_from_the_page_and_viewers_refused(world, client):
+    forecast = _forecast(world)
+    client.force_login(world["buyer_viewer"])
+    assert client.post(f"/forecasts/{forecast.pk}/status/", {"status": "withdrawn"}).status_code == 403
+    assert client.get(f"/forecasts/{forecast.pk}/edit/").status_code == 403
+    client.force_login(world["fit_owner"])
+    assert client.post(f"/forecasts/{forecast.pk}/status/", {"status": "withdrawn"}).status_code == 403
+    client.force_login(world["competitor"])
+    assert client.post(f"/forecasts/{forecast.pk}/status/", {"status": "withdrawn"}).status_code == 404
+    forecast.refresh_from_db()
+    assert forecast.status == DemandForecast.Status.PUBLISHED
+    client.force_login(world["buyer_owner"])
+    assert client.post(f"/forecasts/{forecast.pk}/status/", {"status": "withdrawn"}).status_code == 302
+    forecast.refresh_from_db()
+    assert forecast.status == DemandForecast.Status.WITHDRAWN
+    client.force_login(world["fit_owner"])
+    page = client.get(f"/forecasts/{forecast.pk}/").content.decode()
+    assert 'id="forecast-withdrawn"' in page
+    assert 'id="interest-form"' not in page
