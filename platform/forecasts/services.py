@@ -117,6 +117,8 @@ def clean_volumes(volumes, *, start_year: int, end_year: int) -> list[dict]:
     seen = set()
     for row in volumes or ():
         year = row.get("year")
+        if year is None:
+            raise ValidationError({"volumes": [_("Give the year of each volume.")]})
         if not isinstance(year, int) or not (start_year <= year <= end_year):
             raise ValidationError(
                 {

@@ -111,6 +111,7 @@ def test_a_forecast_is_drafted_with_its_volumes(world):
         ({"volumes": [{"year": YEAR + 5, "quantity": "5", "unit": "pieces"}]}, "volumes"),
         ({"volumes": [{"year": YEAR + 1, "quantity": "5", "unit": "pieces", "estimated_value": "-1"}]}, "volumes"),
         ({"volumes": [{"year": YEAR + 1, "quantity": "5", "unit": ""}]}, "volumes"),
+        ({"volumes": [{"year": None, "quantity": "5", "unit": "t"}]}, "volumes"),
         ({"confidence": "certain"}, "confidence"),
         ({"local_share_target": Decimal("120")}, "local_share_target"),
     ],
