@@ -481,3 +481,17 @@ def test_withdrawing_from_the_page_and_viewers_refused(world, client):
     page = client.get(f"/forecasts/{forecast.pk}/").content.decode()
     assert 'id="forecast-withdrawn"' in page
     assert 'id="interest-form"' not in page
+
+
+@pytest.mark.parametrize("language", ["es", "pt"])
+def test_the_pages_answer_in_spanish_and_portuguese(world, client, language):
+    forecast = _forecast(world)
+    factories.ForecastInterestFactory(forecast=forecast, supplier=world["fit"])
+    for user in (world["buyer_owner"], world["off_owner"]):
+        client.force_login(user)
+        for url in (f"/{language}/forecasts/", f"/{language}/forecasts/{forecast.pk}/"):
+            response = client.get(url)
+            assert response.status_code == 200
+            assert response.headers["Content-Language"] == language
+    client.force_login(world["buyer_owner"])
+    assert client.get(f"/{language}/forecasts/new/").status_code == 200
