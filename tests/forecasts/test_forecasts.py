@@ -495,3 +495,17 @@ def test_the_pages_answer_in_spanish_and_portuguese(world, client, language):
             assert response.headers["Content-Language"] == language
     client.force_login(world["buyer_owner"])
     assert client.get(f"/{language}/forecasts/new/").status_code == 200
+
+
+def test_beat_sends_again_a_ranking_whose_message_never_left(world, settings, monkeypatch):
+    from forecasts import tasks
+
+    from core import jobs
+
+    settings.CORE_JOB_UNSENT_GRACE_SECONDS = 0
+    run = ForecastMatchRun.objects.create(forecast=_forecast(world))
+    sent = []
+    monkeypatch.setattr(tasks.match_forecast, "apply_async", lambda args, **kwargs: sent.append(list(args)))
+    assert jobs.requeue_stalled(ForecastMatchRun) == 1
+    assert sent == [[run.pk]]
+    assert tasks.match_forecast.run(run.pk) == ForecastMatchRun.Status.SUCCEEDED
