@@ -509,3 +509,17 @@ def test_beat_sends_again_a_ranking_whose_message_never_left(world, settings, mo
     assert jobs.requeue_stalled(ForecastMatchRun) == 1
     assert sent == [[run.pk]]
     assert tasks.match_forecast.run(run.pk) == ForecastMatchRun.Status.SUCCEEDED
+
+
+def test_agency_staff_see_every_forecast_with_its_fits_and_interests(world, client_for):
+    draft = _forecast(world, status=DemandForecast.Status.DRAFT)
+    agency_only = _forecast(world, visibility=DemandForecast.Visibility.AGENCY)
+    other = factories.DemandForecastFactory(buyer=world["competitor"].memberships.get().organisation)
+    factories.ForecastInterestFactory(forecast=agency_only, supplier=world["fit"])
+    ForecastFit.objects.create(
+        forecast=agency_only, supplier=world["off"], rank=1, score=0.5, computed_at=timezone.now()
+    )
+    agency = client_for(world["agency"])
+    assert {row["id"] for row in agency.get(API).json()["results"]} == {draft.pk, agency_only.pk, other.pk}
+    assert [row["supplier"] for row in agency.get(f"{API}{agency_only.pk}/interests/").json()] == [world["fit"].pk]
+    assert [row["supplier"] for row in agency.get(f"{API}{agency_only.pk}/fits/").json()] == [world["off"].pk]
