@@ -10,7 +10,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_countries.serializer_fields import CountryField
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -55,6 +56,9 @@ class ForecastSerializer(serializers.ModelSerializer):
     )
     confidence_explanation = serializers.CharField(read_only=True)
     horizon_years = serializers.IntegerField(read_only=True)
+    my_fit_rank = serializers.SerializerMethodField(
+        help_text="In an SME's list: its own rank among the suppliers fit for the forecast (null when not ranked)."
+    )
 
     class Meta:
         model = DemandForecast
@@ -66,6 +70,7 @@ class ForecastSerializer(serializers.ModelSerializer):
             *services.FORECAST_FIELDS,
             "confidence_explanation",
             "horizon_years",
+            "my_fit_rank",
             "volumes",
             "status",
             "published_at",
@@ -74,6 +79,10 @@ class ForecastSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["status", "published_at", "withdrawn_at", "created_at", "updated_at"]
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_my_fit_rank(self, instance) -> int | None:
+        return getattr(instance, "my_fit", None)
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

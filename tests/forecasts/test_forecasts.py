@@ -460,6 +460,7 @@ def test_the_smes_list_puts_its_best_fits_first(world, client_for):
     ForecastFit.objects.create(forecast=first, supplier=world["fit"], rank=1, score=0.9, computed_at=now)
     rows = client_for(world["fit_owner"]).get(API).json()["results"]
     assert [row["id"] for row in rows] == [first.pk, later.pk, unranked.pk]
+    assert [row["my_fit_rank"] for row in rows] == [1, 7, None]
 
 
 def test_withdrawing_from_the_page_and_viewers_refused(world, client):
