@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_countries.serializer_fields import CountryField
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -80,7 +79,7 @@ class ForecastSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["status", "published_at", "withdrawn_at", "created_at", "updated_at"]
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_my_fit_rank(self, instance) -> int | None:
         return getattr(instance, "my_fit", None)
 
