@@ -206,6 +206,35 @@ def run_now(*, requirement: Requirement, trigger: str = MatchRun.Trigger.COMMAND
     return execute_match_run(run_id=run.pk)
 
 
+def rank_query(*, record, top_k: int | None = None) -> tuple[RankingResult, list[dict]]:
+    """Rank suppliers for a query that is no stored requirement (a buyer's demand forecast) with this process's
+    engine state, exactly as a requirement's run does; stores nothing, the caller keeps what it needs.
+
+    Returns the result and, per match in order, its supplier id, score, components and gaps as stored for a match.
+    """
+    snapshot = engine_state.snapshot()
+    result = rank(
+        requirement=record,
+        candidates=snapshot.candidates,
+        index=snapshot.index,
+        history=snapshot.history,
+        scorer=snapshot.scorer,
+        today=today(),
+        top_k=top_k or settings.MATCHING_TOP_K,
+        newcomer_slots=selectors.newcomer_slots(),
+    )
+    rows = [
+        {
+            "supplier_id": match.supplier_id,
+            "score": match.score,
+            "components": match.components,
+            "gaps": _gaps_payload(match),
+        }
+        for match in result.matches
+    ]
+    return result, rows
+
+
 # -- the buyer's actions on a shortlist ------------------------------------------------------------------------------
 
 

@@ -256,3 +256,63 @@ class ClarificationFactory(factory.django.DjangoModelFactory):
     asked_by_supplier = factory.SubFactory(SupplierProfileFactory)
     question = "May the parts be delivered in two lots?"
     asked_at = factory.LazyFunction(timezone.now)
+
+
+# -- demand forecasts (forecasts app) --------------------------------------------------------------------------------
+
+from forecasts.models import DemandForecast, ForecastInterest, ForecastVolume  # noqa: E402
+
+
+class DemandForecastFactory(factory.django.DjangoModelFactory):
+    """A published, public forecast for the next three years with a volume each year (``categories=[...]`` to set
+    its categories)."""
+
+    class Meta:
+        model = DemandForecast
+        skip_postgeneration_save = True
+
+    buyer = factory.SubFactory(BuyerFactory)
+    title = factory.Sequence(lambda n: f"Machined titanium parts, 2027–2029 plan {n}")
+    description = "Titanium grade 5 machined parts for orthopaedic implants; volumes grow with the new plant."
+    delivery_country = "CR"
+    start_year = factory.LazyFunction(lambda: timezone.localdate().year + 1)
+    end_year = factory.LazyFunction(lambda: timezone.localdate().year + 3)
+    confidence = "medium"
+    local_share_target = Decimal("40")
+    status = DemandForecast.Status.PUBLISHED
+    visibility = DemandForecast.Visibility.PUBLIC
+    published_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def categories(forecast, create, extracted, **kwargs):
+        if create and extracted:
+            forecast.categories.set(extracted)
+
+    @factory.post_generation
+    def volumes(forecast, create, extracted, **kwargs):
+        if not create:
+            return
+        quantities = extracted if extracted is not None else [10000, 15000, 20000]
+        for offset, quantity in enumerate(quantities):
+            ForecastVolume.objects.create(
+                forecast=forecast,
+                year=forecast.start_year + offset,
+                quantity=Decimal(quantity),
+                unit="pieces",
+                estimated_value=Decimal(quantity) * 25,
+                currency="USD",
+            )
+
+
+class ForecastInterestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ForecastInterest
+
+    forecast = factory.SubFactory(DemandForecastFactory)
+    supplier = factory.SubFactory(SupplierProfileFactory)
+    capacity_quantity = Decimal("5000")
+    capacity_unit = "pieces"
+    investment_amount = Decimal("120000")
+    investment_currency = "USD"
+    investment_purpose = "A second 5-axis machining centre"
+    from_year = factory.LazyAttribute(lambda o: o.forecast.start_year)

@@ -21,21 +21,36 @@ from accounts.permissions import is_agency_staff
 from .models import PurchasingDeclaration, Requirement, RequirementInvitation
 
 
-def requirements_visible_to(*, user) -> QuerySet[Requirement]:
+def visible_sourcing(queryset: QuerySet, *, user, invited, not_draft: Q) -> QuerySet:
+    """The confidentiality rule above, for any of a buyer's sourcing documents (requirements, demand forecasts).
+
+    ``queryset`` has ``buyer`` and ``visibility`` (``Requirement.Visibility`` values); ``invited(sme_ids)`` is a
+    subquery of the documents the SMEs with those organisation ids were invited to; ``not_draft`` is what SMEs may
+    see of the document's statuses."""
     if not user.is_authenticated:
-        return Requirement.objects.none()
-    base = Requirement.objects.select_related("buyer")
+        return queryset.none()
     if is_agency_staff(user):
-        return base
+        return queryset
     memberships = Membership.objects.filter(user=user)
     own_buyers = memberships.filter(organisation__kind=Organisation.Kind.MNC).values("organisation_id")
     own_smes = memberships.filter(organisation__kind=Organisation.Kind.SME).values("organisation_id")
-    invited = RequirementInvitation.objects.filter(supplier__organisation_id__in=own_smes).values("requirement_id")
-    not_draft = ~Q(status=Requirement.Status.DRAFT)
-    visible = Q(buyer_id__in=own_buyers) | (not_draft & Q(visibility=Requirement.Visibility.INVITED, pk__in=invited))
+    visible = Q(buyer_id__in=own_buyers) | (
+        not_draft & Q(visibility=Requirement.Visibility.INVITED, pk__in=invited(own_smes))
+    )
     if own_smes.exists():
         visible |= not_draft & Q(visibility=Requirement.Visibility.PUBLIC)
-    return base.filter(visible)
+    return queryset.filter(visible)
+
+
+def requirements_visible_to(*, user) -> QuerySet[Requirement]:
+    return visible_sourcing(
+        Requirement.objects.select_related("buyer"),
+        user=user,
+        invited=lambda sme_ids: RequirementInvitation.objects.filter(supplier__organisation_id__in=sme_ids).values(
+            "requirement_id"
+        ),
+        not_draft=~Q(status=Requirement.Status.DRAFT),
+    )
 
 
 def requirement_detail(*, user, requirement_id: int) -> Requirement | None:

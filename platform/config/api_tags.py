@@ -25,6 +25,7 @@ APP_TAGS = {
     "interchange": "interchange",
     "audit": "audit",
     "marketplace": "responses",
+    "forecasts": "forecasts",
 }
 
 

@@ -422,6 +422,11 @@ industries carry their name in each language they have (`name_en`, `name_es`, `n
             "opportunities, and the agency's matching policy.",
         },
         {"name": "linkages", "description": "Buyer–supplier linkages: their stages, moves and transactions."},
+        {
+            "name": "forecasts",
+            "description": "Buyers' demand forecasts for the next one to three years (volumes per year, confidence, "
+            "local-content intent), the suppliers ranked for them and SMEs' offers to supply them.",
+        },
         {"name": "events", "description": "Business meeting events: registration, meeting requests and agendas."},
         {
             "name": "programmes",
@@ -454,6 +459,7 @@ industries carry their name in each language they have (`name_en`, `name_es`, `n
         "LinkageSourceEnum": "linkages.models.Linkage.Source",
         "ResponseStatusEnum": "marketplace.models.ResponseStatus",
         "ResponseKindEnum": "marketplace.models.ResponseKind",
+        "DemandForecastStatusEnum": "forecasts.models.DemandForecast.Status",
     },
 }
 

@@ -29,7 +29,7 @@ from .models import Message, MessageAttachment, Thread
 AGENCY_NOTICE = "Agency staff who follow this linkage can read this thread; each of their reads is recorded."
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class MessageAttachmentSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -43,7 +43,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
 class MessageSerializer(serializers.ModelSerializer):
     author_name = serializers.SerializerMethodField()
     mine = serializers.SerializerMethodField()
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    attachments = MessageAttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Message

@@ -40,6 +40,7 @@ from taxonomy.services import load_reference_data
 from . import data
 from .alerts import seed_alerts
 from .conversations import seed_conversations
+from .forecasts import seed_forecasts
 from .history import seed_history
 from .marketplace import seed_marketplace
 from .progress import Progress, Stage
@@ -580,6 +581,7 @@ def seed_demo(
     with progress.stage("matching: ranking open requirements, training the first learned ranker") as stage:
         record(stage, seed_matching(stage=stage))
         record(stage, seed_marketplace(today=today))  # the best-ranked suppliers answer a few requirements
+        record(stage, seed_forecasts(today=today))  # ranked too; the best fits offer to supply some
     with progress.stage("business events and meetings") as stage:
         record(stage, seed_events(today=today))
     with progress.stage("message threads on demo linkages") as stage:

@@ -24,7 +24,7 @@ from .models import Clarification, DeclineReason, Response, ResponseAttachment, 
 MAX_NOTES = 8000
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class ResponseAttachmentSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -56,7 +56,7 @@ class RevisionSerializer(serializers.ModelSerializer):
 class ResponseSerializer(serializers.ModelSerializer):
     supplier_name = serializers.CharField(source="supplier.organisation.legal_name", read_only=True)
     requirement_title = serializers.CharField(source="requirement.title", read_only=True)
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    attachments = ResponseAttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Response
