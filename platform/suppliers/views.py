@@ -19,6 +19,7 @@ from accounts.permissions import can_edit_organisation, is_agency_staff
 from accounts.redirects import redirect_within_site
 from accounts.services import verify_organisation
 from core.limits import parse_id
+from core.pagination import OneQueryPaginator
 
 from . import selectors, services
 from .forms import (
@@ -208,7 +209,8 @@ def search(request):
             size_class=data.get("size_class") or None,
             ordering=request.GET.get("ordering", "-readiness"),
         )
-    page = Paginator(results, 20).get_page(request.GET.get("page"))
+    page = OneQueryPaginator(selectors.search_results(results), 20).get_page(request.GET.get("page"))
+    page.object_list = selectors.summarise_results(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "suppliers/search.html", {"form": form, "page": page, "query": query.urlencode()})
