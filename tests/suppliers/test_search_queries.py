@@ -1,6 +1,7 @@
 """What one supplier search costs in queries, pinned so it cannot creep back (issue 11: under load the search was
-slower than the matches endpoint, at 11 queries for an API call and 16 for the page), and proof that reading the
-results' capabilities and certificates with the page (selectors.search_results) shows what the models say."""
+slower than the matches endpoint, at 11 queries for an API call and 16 for the page, session and user included),
+and proof that reading the results' capabilities and certificates with the page (selectors.search_results) shows
+what the models say."""
 
 import datetime as dt
 from decimal import Decimal
@@ -22,7 +23,7 @@ TODAY = timezone.localdate()
 # the words name (two small queries, see taxonomy.selectors.category_ids_named), and the page with its count and its
 # capabilities and certificates (core.pagination.OneQueryPaginator). Agency staff skip the second. The page adds the
 # session, the user, the form's choices (countries, standards) and what base.html shows (organisation,
-# notifications, programmes). Before: 9 (API) and 14 (page) for a buyer.
+# notifications, programmes). Before: 9 (API) and 16 (page) for a buyer.
 API_QUERIES = {"buyer": 5, "agency": 4}
 PAGE_QUERIES = {"buyer": 12, "agency": 11}
 
