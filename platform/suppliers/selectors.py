@@ -6,16 +6,20 @@ SME sees only its own (suppliers do not browse their competitors); anonymous vis
 """
 
 import datetime as dt
+from operator import itemgetter
 from pathlib import Path
 
 from django.db.models import (
+    Aggregate,
     BooleanField,
     Case,
+    CharField,
     Count,
     DateTimeField,
     Exists,
     F,
     IntegerField,
+    JSONField,
     Min,
     OuterRef,
     Prefetch,
@@ -26,13 +30,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Cast, Coalesce, JSONObject, Least
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
-from accounts.permissions import is_agency_staff, may_browse_suppliers
+from accounts.permissions import browses_suppliers_q, is_agency_staff, may_browse_suppliers
 from taxonomy.selectors import category_ids_named
 
 from .models import (
@@ -43,6 +47,7 @@ from .models import (
     ReadinessDiagnostic,
     SupplierProfile,
     VerificationStatus,
+    certificate_valid_on_q,
 )
 
 LISTED = Q(published=True) & ~Q(verification_status=VerificationStatus.REJECTED)
@@ -60,9 +65,8 @@ def profiles_visible_to(*, user) -> QuerySet[SupplierProfile]:
     base = SupplierProfile.objects.select_related("organisation", "organisation__industry")
     if is_agency_staff(user):
         return base
-    visible = Q(organisation__memberships__user=user)
-    if may_browse_suppliers(user):
-        visible |= LISTED
+    # Whether the user may browse is asked in the same query (an uncorrelated EXISTS, run once), not in one of its own.
+    visible = Q(organisation__memberships__user=user) | (LISTED & browses_suppliers_q(user))
     return base.filter(visible).distinct()
 
 
@@ -94,7 +98,7 @@ def search_suppliers(
 ) -> QuerySet[SupplierProfile]:
     # Who sees what stays profiles_visible_to's rule, taken as an id subquery: its membership join, and the DISTINCT
     # that join needs, stay inside it instead of wrapping the page and the count.
-    queryset = SupplierProfile.objects.select_related("organisation", "organisation__industry").filter(
+    queryset = SupplierProfile.objects.select_related("organisation").filter(
         pk__in=profiles_visible_to(user=user).values("pk")
     )
     # Conditions on capabilities are id subqueries, not joins: a join repeats a profile once per capability and
@@ -148,10 +152,122 @@ def search_suppliers(
         "-readiness": ["-readiness_score", "organisation__legal_name"],
         "-updated": ["-updated_at"],
     }.get(ordering, ["organisation__legal_name"])
-    return queryset.order_by(*order, "pk").prefetch_related(
-        Prefetch("capabilities", queryset=Capability.objects.select_related("category")),
-        Prefetch("certifications", queryset=Certification.objects.select_related("standard")),
+    # What a result shows of capabilities and certificates is read with the page (search_results), not here: the
+    # buyer's invitation picker uses this for names only.
+    return queryset.order_by(*order, "pk")
+
+
+class _JsonArray(Aggregate):
+    """The rows of a group as one JSON array: jsonb_agg on PostgreSQL, json_group_array on SQLite."""
+
+    function = "JSONB_AGG"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
+
+
+def _rows_of(queryset: QuerySet, **fields) -> Subquery:
+    """A profile's rows of ``queryset`` (related by ``profile``) as one JSON array of objects made of ``fields``."""
+    grouped = queryset.filter(profile_id=OuterRef("pk")).order_by().values("profile_id")
+    return Subquery(grouped.annotate(rows=_JsonArray(JSONObject(**fields))).values("rows"), output_field=JSONField())
+
+
+# The columns a search result shows (SupplierSearchResultSerializer, templates/suppliers/search.html): anything else
+# is left unread, and would cost a query per result if something read it (the search tests count them).
+RESULT_FIELDS = (
+    "id",
+    "organisation_id",
+    "summary",
+    "readiness_score",
+    "published",
+    "verification_status",
+    "verified_at",
+    "updated_at",
+    *(
+        f"organisation__{name}"
+        for name in (
+            "id",
+            "legal_name",
+            "trade_name",
+            "country",
+            "region",
+            "city",
+            "size_class",
+            "employees",
+            "women_employees",
+            "year_founded",
+            "website",
+            "verification_status",
+        )
+    ),
+)
+
+
+def search_results(queryset: QuerySet[SupplierProfile]) -> QuerySet[SupplierProfile]:
+    """``search_suppliers``'s profiles with what each result shows of its capabilities and certificates, read in the
+    same query as the page (one JSON array each) instead of two prefetch queries and a model instance per row; then
+    ``summarise_results`` shapes a page of them. A certificate's status is the valid-certificate rule's own Q,
+    evaluated in the database."""
+    today = timezone.localdate()
+    capabilities = _rows_of(
+        Capability.objects.all(),
+        id=F("id"),
+        category=F("category__code"),
+        name_en=F("category__name_en"),
+        name_es=F("category__name_es"),
+        name_pt=F("category__name_pt"),
+        description=F("description"),
+        language=F("language"),
+        monthly_capacity=Cast("monthly_capacity", CharField()),
+        capacity_unit=F("capacity_unit"),
+        lead_time_days=F("lead_time_days"),
     )
+    effective_status = Case(
+        When(certificate_valid_on_q(today), then=Value(Certification.Status.ACTIVE.value)),
+        When(~Q(status=Certification.Status.ACTIVE), then=F("status")),
+        When(verification_status=VerificationStatus.REJECTED, then=Value("rejected")),
+        When(issued_on__gt=today, then=Value("not_yet_valid")),
+        default=Value("expired"),
+        output_field=CharField(),
+    )
+    certifications = _rows_of(
+        Certification.objects.all(),
+        id=F("id"),
+        standard=F("standard__code"),
+        standard_name=F("standard__name"),
+        effective_status=effective_status,
+        expires_on=F("expires_on"),
+    )
+    return queryset.only(*RESULT_FIELDS).annotate(capability_rows=capabilities, certification_rows=certifications)
+
+
+def summarise_results(profiles) -> list[SupplierProfile]:
+    """A page of ``search_results``: each profile gets ``capability_summaries`` (by id, the category named in the
+    active language as ``Category.name`` does) and ``certification_summaries`` (by expiry, ``valid`` when its
+    effective status is active, as ``Certification.valid_today``)."""
+    language = (translation.get_language() or "en")[:2]
+    profiles = list(profiles)
+    for profile in profiles:
+        capabilities = sorted(profile.capability_rows or (), key=itemgetter("id"))
+        profile.capability_summaries = [
+            {
+                "id": row["id"],
+                "category": row["category"],
+                "category_name": row.get(f"name_{language}") or row["name_en"],
+                "description": row["description"],
+                "language": row["language"],
+                "monthly_capacity": row["monthly_capacity"],
+                "capacity_unit": row["capacity_unit"],
+                "lead_time_days": row["lead_time_days"],
+            }
+            for row in capabilities
+        ]
+        certifications = sorted(profile.certification_rows or (), key=itemgetter("expires_on", "id"))
+        for row in certifications:
+            row["valid"] = row["effective_status"] == Certification.Status.ACTIVE
+        profile.certification_summaries = certifications
+    return profiles
 
 
 # The supplier search's parameters by their public names (the search page's and the API's query string, and what a

@@ -19,6 +19,7 @@ from accounts.permissions import can_edit_organisation, is_agency_staff
 from accounts.redirects import redirect_within_site
 from accounts.services import verify_organisation
 from core.limits import parse_id
+from core.pagination import OneQueryPaginator
 from core.responses import after_response
 
 from . import selectors, services
@@ -204,7 +205,8 @@ def search(request):
         results = selectors.search_suppliers_by(
             user=request.user, filters=data, ordering=request.GET.get("ordering", "-readiness")
         )
-    page = Paginator(results, 20).get_page(request.GET.get("page"))
+    page = OneQueryPaginator(selectors.search_results(results), 20).get_page(request.GET.get("page"))
+    page.object_list = selectors.summarise_results(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     # What "Save this search" keeps: the filters given, when they are valid (notifications checks them again).

@@ -1,0 +1,177 @@
+"""What one supplier search costs in queries, pinned so it cannot creep back (issue 11: under load the search was
+slower than the matches endpoint, at 11 queries for an API call and 16 for the page, session and user included),
+and proof that reading the results' capabilities and certificates with the page (selectors.search_results) shows
+what the models say."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+
+from suppliers import selectors
+from suppliers.models import Certification, SupplierProfile
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+# A buyer's API search with a word: agency staff? (the user's one cached check), may the user search?, the categories
+# the words name (two small queries, see taxonomy.selectors.category_ids_named), and the page with its count and its
+# capabilities and certificates (core.pagination.OneQueryPaginator). Agency staff skip the second. The page adds the
+# session, the user, the form's choices (countries, standards) and what base.html shows (organisation,
+# notifications, programmes). Before: 9 (API) and 16 (page) for a buyer.
+API_QUERIES = {"buyer": 5, "agency": 4}
+PAGE_QUERIES = {"buyer": 12, "agency": 11}
+
+
+def _suppliers(count):
+    standard = factories.CertificationStandardFactory()
+    for n in range(count):
+        profile = factories.CapabilityFactory(description=f"Mecanizado de titanio, lote {n}").profile
+        factories.CapabilityFactory(profile=profile, monthly_capacity=None, lead_time_days=None)
+        factories.CertificationFactory(profile=profile, standard=standard)
+        factories.CertificationFactory(
+            profile=profile,
+            standard=standard,
+            issued_on=TODAY - dt.timedelta(days=900),
+            expires_on=TODAY - dt.timedelta(days=1),
+        )
+        factories.MachineFactory(profile=profile)
+
+
+@pytest.fixture
+def users():
+    return {"buyer": factories.BuyerOwnerFactory(), "agency": factories.AgencyStaffFactory()}
+
+
+def _api_queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response.json()
+
+
+@pytest.mark.parametrize("role", ["buyer", "agency"])
+def test_an_api_search_costs_the_same_few_queries_for_3_or_30_results(role, users, client_for):
+    client = client_for(users[role])
+    _suppliers(3)
+    _api_queries(client, "/api/v1/suppliers/")  # the user's role, checked once per user object, is now known
+    few, found = _api_queries(client, "/api/v1/suppliers/?q=titanio")
+    assert found["count"] == 3
+    _suppliers(27)
+    many, found = _api_queries(client, "/api/v1/suppliers/?q=titanio")
+    assert found["count"] == 30
+    assert len(found["results"]) == 25
+    assert many == few
+    assert many <= API_QUERIES[role]
+
+
+def test_the_api_query_count_is_pinned(users, client_for, django_assert_max_num_queries):
+    _suppliers(30)
+    buyer = client_for(users["buyer"])
+    with django_assert_max_num_queries(API_QUERIES["buyer"]):
+        assert buyer.get("/api/v1/suppliers/?q=titanio&page=2").json()["count"] == 30
+    with django_assert_max_num_queries(API_QUERIES["buyer"] - 2):  # no words: no categories to name
+        assert len(buyer.get("/api/v1/suppliers/?ordering=-readiness").json()["results"]) == 25
+
+
+@pytest.mark.parametrize("role", ["buyer", "agency"])
+def test_the_search_page_query_count_is_pinned(role, users, django_assert_max_num_queries):
+    _suppliers(30)
+    client = Client()
+    client.force_login(users[role])
+    client.get("/suppliers/search/")  # the first page of a session may write it
+    with django_assert_max_num_queries(PAGE_QUERIES[role]):
+        response = client.get("/suppliers/search/", {"q": "titanio", "page": 2})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 30
+    assert len(response.context["page"]) == 10
+
+
+def _expected(profile):
+    """A result's capabilities and certificates as the models themselves say (the way the search read them before)."""
+    language = translation.get_language()
+    with translation.override(language):
+        capabilities = [
+            {
+                "id": capability.pk,
+                "category": capability.category.code,
+                "category_name": capability.category.name,
+                "description": capability.description,
+                "language": capability.language,
+                "monthly_capacity": None
+                if capability.monthly_capacity is None
+                else f"{capability.monthly_capacity:.2f}",
+                "capacity_unit": capability.capacity_unit,
+                "lead_time_days": capability.lead_time_days,
+            }
+            for capability in profile.capabilities.select_related("category").order_by("pk")
+        ]
+    certifications = [
+        {
+            "id": certificate.pk,
+            "standard": certificate.standard.code,
+            "standard_name": certificate.standard.name,
+            "effective_status": certificate.effective_status,
+            "expires_on": certificate.expires_on.isoformat(),
+        }
+        for certificate in sorted(profile.certifications.select_related("standard"), key=lambda c: (c.expires_on, c.pk))
+    ]
+    return capabilities, certifications
+
+
+def test_results_show_what_the_models_say_in_every_certificate_state(buyer_client):
+    profile = factories.SupplierProfileFactory()
+    # A scheme of their own: the factory's CPV codes may be the migrated vocabulary's, with its own names.
+    spanish = factories.CategoryFactory(scheme="TEST", code="1", name_en="Titanium", name_es="Titanio")
+    english_only = factories.CategoryFactory(scheme="TEST", code="2", name_en="Castings", name_es="")
+    for category, capacity in ((english_only, Decimal("1234.5")), (spanish, None)):
+        factories.CapabilityFactory(profile=profile, category=category, monthly_capacity=capacity)
+    standard = factories.CertificationStandardFactory(code="iso-13485", name="ISO 13485")
+    states = [
+        {},  # valid today
+        {"issued_on": TODAY - dt.timedelta(days=900), "expires_on": TODAY - dt.timedelta(days=1)},
+        {"issued_on": TODAY + dt.timedelta(days=1), "expires_on": TODAY + dt.timedelta(days=400)},
+        {"status": Certification.Status.SUSPENDED},
+        {"status": Certification.Status.WITHDRAWN, "expires_on": TODAY + dt.timedelta(days=10)},
+        {"verification_status": "rejected"},
+        {"verification_status": "verified", "expires_on": TODAY},  # the last valid day
+        {"issued_on": TODAY, "expires_on": TODAY + dt.timedelta(days=730)},  # same expiry as the first: by id
+    ]
+    for fields in states:
+        factories.CertificationFactory(profile=profile, standard=standard, **fields)
+    expected_statuses = {"active", "expired", "not_yet_valid", "suspended", "withdrawn", "rejected"}
+
+    (result,) = buyer_client.get("/api/v1/suppliers/").json()["results"]
+    capabilities, certifications = _expected(profile)
+    assert result["capabilities"] == capabilities
+    assert result["certifications"] == certifications
+    assert {row["effective_status"] for row in result["certifications"]} == expected_statuses
+    assert [row["monthly_capacity"] for row in result["capabilities"]] == ["1234.50", None]
+    # Categories are named in the active language, as Category.name does, English where there is no translation.
+    for language, names in (("en", ["Castings", "Titanium"]), ("es", ["Castings", "Titanio"])):
+        with translation.override(language):
+            (found,) = selectors.summarise_results(selectors.search_results(SupplierProfile.objects.all()))
+            assert found.capability_summaries == _expected(profile)[0]
+        assert [row["category_name"] for row in found.capability_summaries] == names
+
+
+def test_the_page_marks_valid_certificates_and_names_categories(buyer_owner):
+    profile = factories.CapabilityFactory(
+        category=factories.CategoryFactory(scheme="TEST", code="1", name_en="Titanium", name_es="Titanio")
+    ).profile
+    standard = factories.CertificationStandardFactory(code="haccp", name="HACCP")
+    factories.CertificationFactory(profile=profile)
+    factories.CertificationFactory(
+        profile=profile, standard=standard, issued_on=TODAY - dt.timedelta(days=900), expires_on=TODAY - dt.timedelta(1)
+    )
+    client = Client()
+    client.force_login(buyer_owner)
+    page = client.get("/suppliers/search/").content.decode()
+    assert '<span class="badge ok">ISO 9001</span>' in page
+    assert '<span class="badge neutral">HACCP</span>' in page
+    assert "<div>Titanium</div>" in page
