@@ -1,4 +1,5 @@
 import os
+import uuid
 
 import pytest
 from django.db import connection
@@ -122,3 +123,33 @@ def titanium():
     )
     requirement.categories.set([machining])
     return {"requirement": requirement, "fit": fit, "near": near, "off": off}
+
+
+@pytest.fixture
+def eager():
+    """Switch the Celery app to eager execution for one test (restored after)."""
+    saved = {}
+
+    def switch(app):
+        saved.setdefault(app, app.conf.task_always_eager)
+        app.conf.task_always_eager = True
+
+    yield switch
+    for app, value in saved.items():
+        app.conf.task_always_eager = value
+
+
+SESSION = uuid.uuid4().hex[:12]
+
+
+@pytest.fixture(autouse=True)
+def _cache_of_this_session_only(settings):
+    """An import's progress lives in the cache (Redis) for half an hour, keyed by the run's id, and
+    ``execute_import_run`` leaves alone a run whose progress is there (a worker is still on it). Another test session
+    on the same Redis database (a suite running beside this one, or one run minutes ago on a new test database whose
+    ids start again at 1) leaves progress under ids this session also gives its runs; an upload test then found its
+    run "still running" and never imported it. This session's cache keys get a prefix of their own."""
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"{config.get('KEY_PREFIX', '')}test-{SESSION}"}
+        for name, config in settings.CACHES.items()
+    }

@@ -276,7 +276,7 @@ class SupplierViewSet(
         # Each supplier on the page of results appeared in a buyer's search (its market page counts them).
         return after_response(
             response,
-            services.record_exposures,
+            services.request_exposure_count,
             viewer=request.user,
             kind=ExposureCount.Kind.SEARCH,
             profiles=shown,
@@ -286,7 +286,11 @@ class SupplierViewSet(
         profile = self.get_object()
         response = Response(self.get_serializer(profile).data)
         return after_response(
-            response, services.record_exposures, viewer=request.user, kind=ExposureCount.Kind.VIEW, profiles=[profile]
+            response,
+            services.request_exposure_count,
+            viewer=request.user,
+            kind=ExposureCount.Kind.VIEW,
+            profiles=[profile],
         )
 
     def create(self, request, *args, **kwargs):

@@ -3,15 +3,17 @@
 import datetime as dt
 import logging
 from collections import Counter
+from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation
+from accounts.models import Organisation, User
 from accounts.permissions import can_edit_organisation, is_agency_staff
 from accounts.services import verify_organisation
+from core import jobs
 from core.bulk import among, insert_rows, update_rows
 from core.updates import assign_fields, save_fields, update_fields
 from core.verification import VerificationStatus, record_verification, reset_verification
@@ -457,6 +459,32 @@ def approve_suppliers(*, organisations, verified_by, note: str = "") -> dict[str
 
 
 # -- how often buyers meet a supplier ----------------------------------------------------------------------------------
+
+
+def request_exposure_count(*, viewer, kind: str, profiles) -> bool:
+    """Have ``profiles`` counted as shown to ``viewer`` by a worker (on the embedded default, in process after the
+    response): the web process sends one message and runs no query for it, so counting never slows a search.
+    Anonymous readers and agency staff's searches are not counted. True when the message left."""
+    from .tasks import record_exposures as task  # tasks import services
+
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    if kind == ExposureCount.Kind.SEARCH and is_agency_staff(viewer):
+        return False
+    shown = [[profile.pk, profile.organisation_id] for profile in profiles]
+    return bool(shown) and jobs.send_task(task, args=(viewer.pk, kind, shown))
+
+
+def record_exposures_of(*, viewer_id: int, kind: str, shown: list) -> int:
+    """``record_exposures`` for the viewer with this id and ``shown`` as [profile id, organisation id] pairs (what
+    ``request_exposure_count`` sends)."""
+    viewer = User.objects.filter(pk=viewer_id, is_active=True).first()
+    if viewer is None:
+        return 0
+    profiles = [
+        SimpleNamespace(pk=profile_id, organisation_id=organisation_id) for profile_id, organisation_id in shown
+    ]
+    return record_exposures(viewer=viewer, kind=kind, profiles=profiles)
 
 
 def record_exposures(*, viewer, kind: str, profiles, day: dt.date | None = None) -> int:

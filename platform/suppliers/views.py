@@ -190,7 +190,7 @@ def detail(request, pk: int):
         },
     )
     return after_response(
-        response, services.record_exposures, viewer=request.user, kind=ExposureCount.Kind.VIEW, profiles=[profile]
+        response, services.request_exposure_count, viewer=request.user, kind=ExposureCount.Kind.VIEW, profiles=[profile]
     )
 
 
@@ -221,7 +221,7 @@ def search(request):
     # Each supplier on the page of results appeared in a buyer's search (its market page counts them).
     return after_response(
         response,
-        services.record_exposures,
+        services.request_exposure_count,
         viewer=request.user,
         kind=ExposureCount.Kind.SEARCH,
         profiles=list(page.object_list),

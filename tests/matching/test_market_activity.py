@@ -16,6 +16,14 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _counted_in_process(eager):
+    """Exposure counts are a worker's job (suppliers.tasks.record_exposures): here the task runs in the process."""
+    from config.celery import app
+
+    eager(app)
+
+
 @pytest.fixture
 def suppliers():
     category = factories.CategoryFactory(code="42600000", name_en="Machine tools", lineage="/42000000/42600000/")
