@@ -1,13 +1,7 @@
-from django.urls import path, register_converter
-from django.urls.converters import get_converters
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from core.limits import IdConverter
-
 from . import api, views
-
-if "rowid" not in get_converters():
-    register_converter(IdConverter, "rowid")
 
 app_name = "conversations"
 

@@ -1,15 +1,9 @@
-from django.urls import path, register_converter
-from django.urls.converters import get_converters
+from django.urls import path
 from rest_framework.routers import SimpleRouter
-
-from core.limits import IdConverter
 
 from . import api, views
 
 app_name = "marketplace"
-
-if "rowid" not in get_converters():  # the same converter as conversations' (whichever app loads first)
-    register_converter(IdConverter, "rowid")
 
 router = SimpleRouter()
 router.register("responses", api.ResponseViewSet, basename="marketplace-response")
