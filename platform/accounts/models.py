@@ -70,13 +70,17 @@ class User(AbstractBaseUser, PermissionsMixin):
             return False
         cached = getattr(self, "_is_agency_staff", None)
         if cached is None:
-            cached = self.memberships.filter(
-                organisation__kind=Organisation.Kind.AGENCY,
-                organisation__verification_status=Organisation.VerificationStatus.VERIFIED,
-                role__in=[Membership.Role.OWNER, Membership.Role.MEMBER],
-            ).exists()
+            cached = self.memberships.filter(agency_staff_q()).exists()
             self._is_agency_staff = cached
         return cached
+
+    @property
+    def agency_staff_known(self) -> bool:
+        return getattr(self, "_is_agency_staff", None) is not None
+
+    def remember_agency_staff(self, answer: bool) -> None:
+        """``is_agency_staff``'s answer when another query has just read it (``agency_staff_q``)."""
+        self._is_agency_staff = answer
 
 
 class Organisation(Verifiable):
@@ -220,3 +224,12 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+def agency_staff_q() -> models.Q:
+    """The memberships that make their user agency staff: an owner or member of a verified agency organisation."""
+    return models.Q(
+        organisation__kind=Organisation.Kind.AGENCY,
+        organisation__verification_status=Organisation.VerificationStatus.VERIFIED,
+        role__in=[Membership.Role.OWNER, Membership.Role.MEMBER],
+    )

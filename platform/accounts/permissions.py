@@ -9,10 +9,10 @@ organisation that agency staff **verified**: anybody may sign up and declare an 
 nothing. ``acts_for_verified_buyer`` is that one rule; ``has_buyer_powers`` adds agency staff, who may do it all.
 """
 
-from django.db.models import Exists, Q
+from django.db.models import Count, Exists, Q
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from .models import Membership, Organisation
+from .models import Membership, Organisation, agency_staff_q
 
 
 def membership_in(user, organisation) -> Membership | None:
@@ -56,15 +56,15 @@ def organisations_of(user, *, kind: str | None = None) -> list[Organisation]:
 SUPPLIER_BROWSING_KINDS = (Organisation.Kind.MNC, Organisation.Kind.CONSULTANCY)
 
 
-def _verified_memberships(user, *, kinds, editing: bool):
-    memberships = Membership.objects.filter(
-        user=user,
-        organisation__kind__in=list(kinds),
-        organisation__verification_status=Organisation.VerificationStatus.VERIFIED,
+def _verified_membership_q(*, kinds, editing: bool) -> Q:
+    verified = Q(
+        organisation__kind__in=list(kinds), organisation__verification_status=Organisation.VerificationStatus.VERIFIED
     )
-    if editing:
-        memberships = memberships.filter(role__in=[Membership.Role.OWNER, Membership.Role.MEMBER])
-    return memberships
+    return verified & Q(role__in=[Membership.Role.OWNER, Membership.Role.MEMBER]) if editing else verified
+
+
+def _verified_memberships(user, *, kinds, editing: bool):
+    return Membership.objects.filter(_verified_membership_q(kinds=kinds, editing=editing), user=user)
 
 
 def acts_for_verified_buyer(user, organisation: Organisation | None = None, *, editing: bool = False) -> bool:
@@ -92,6 +92,15 @@ def may_browse_suppliers(user) -> bool:
     """Search and read published supplier profiles: agency staff and members of a verified buyer or consultancy."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
+    if not user.agency_staff_known:
+        # Whether the user is agency staff is not known yet: one query answers both questions, and is_agency_staff
+        # remembers its answer for the rest of the request (a supplier search asks it next).
+        answers = Membership.objects.filter(user=user).aggregate(
+            staff=Count("pk", filter=agency_staff_q()),
+            browsing=Count("pk", filter=_verified_membership_q(kinds=SUPPLIER_BROWSING_KINDS, editing=False)),
+        )
+        user.remember_agency_staff(answers["staff"] > 0)
+        return answers["staff"] > 0 or answers["browsing"] > 0
     return is_agency_staff(user) or _verified_memberships(user, kinds=SUPPLIER_BROWSING_KINDS, editing=False).exists()
 
 

@@ -6,6 +6,7 @@ SME sees only its own (suppliers do not browse their competitors); anonymous vis
 """
 
 import datetime as dt
+import functools
 from operator import itemgetter
 from pathlib import Path
 
@@ -37,7 +38,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from accounts.permissions import browses_suppliers_q, is_agency_staff, may_browse_suppliers
-from taxonomy.selectors import category_ids_named
+from taxonomy.selectors import categories_named
 
 from .models import (
     Assessor,
@@ -104,17 +105,13 @@ def search_suppliers(
     # Conditions on capabilities are id subqueries, not joins: a join repeats a profile once per capability and
     # would need a DISTINCT over every column (slower, and it wraps the whole page query).
     # A word also finds the suppliers with a capability in a category it names, in any language, or below one:
-    # "titanio" and "titanium" both reach category 14724000 "Titanium"/"Titanio"/"Titânio". Those categories are
-    # read first, among the ones capabilities use, in one small query per word: as a subquery the same lookup was
-    # planned and run again in the count and in the page query, which made a search ~10 % slower, this way ~2 %.
+    # "titanio" and "titanium" both reach category 14724000 "Titanium"/"Titanio"/"Titânio". Which categories (among
+    # those capabilities use) a word names is a subquery of the one query that reads the page and its count
+    # (OneQueryPaginator), so the database answers it once, without two round trips of its own before the search.
     query_words = (query or "").split()
-    named_by_word = (
-        category_ids_named(query_words=query_words, among=Capability.objects.values("category_id"))
-        if query_words
-        else {}
-    )
+    in_use = Capability.objects.values("category_id")
     for word in query_words:
-        named = named_by_word[word]
+        named = categories_named(word=word, among=in_use).values("pk")
         described = Capability.objects.filter(
             Q(description__icontains=word) | Q(keywords__icontains=word) | Q(category_id__in=named)
         )
@@ -149,7 +146,8 @@ def search_suppliers(
         queryset = queryset.filter(pk__in=Capability.objects.filter(language=language).values("profile_id"))
     order = {
         "name": ["organisation__legal_name"],
-        "-readiness": ["-readiness_score", "organisation__legal_name"],
+        # Suppliers not yet assessed last, on PostgreSQL too (where a descending order puts nulls first).
+        "-readiness": [F("readiness_score").desc(nulls_last=True), "organisation__legal_name"],
         "-updated": ["-updated_at"],
     }.get(ordering, ["organisation__legal_name"])
     # What a result shows of capabilities and certificates is read with the page (search_results), not here: the
@@ -209,7 +207,13 @@ def search_results(queryset: QuerySet[SupplierProfile]) -> QuerySet[SupplierProf
     same query as the page (one JSON array each) instead of two prefetch queries and a model instance per row; then
     ``summarise_results`` shapes a page of them. A certificate's status is the valid-certificate rule's own Q,
     evaluated in the database."""
-    today = timezone.localdate()
+    return queryset.only(*RESULT_FIELDS).annotate(**_result_rows(timezone.localdate()))
+
+
+@functools.lru_cache(maxsize=2)
+def _result_rows(today: dt.date) -> dict[str, Subquery]:
+    # Built once a day, not per search (building them cost a search more than running them): a query resolves the
+    # expressions it is given into copies of its own, so one day's pair serves every request of that day.
     capabilities = _rows_of(
         Capability.objects.all(),
         id=F("id"),
@@ -239,7 +243,7 @@ def search_results(queryset: QuerySet[SupplierProfile]) -> QuerySet[SupplierProf
         effective_status=effective_status,
         expires_on=F("expires_on"),
     )
-    return queryset.only(*RESULT_FIELDS).annotate(capability_rows=capabilities, certification_rows=certifications)
+    return {"capability_rows": capabilities, "certification_rows": certifications}
 
 
 def summarise_results(profiles) -> list[SupplierProfile]:

@@ -114,36 +114,6 @@ def categories_named(*, word: str, among: QuerySet | None = None) -> QuerySet[Ca
     return candidates.filter(_NamedHereOrAbove(terms))
 
 
-def category_ids_named(*, query_words: list[str], among) -> dict[str, list[int]]:
-    """For each word, the ids among ``among`` (category ids, such as those capabilities use) that
-    ``categories_named`` would return: the same test, made in Python over the few candidates and their ancestors
-    (two small queries for all the words) instead of a correlated subquery per candidate in the database."""
-    terms_of = {
-        word: [f" {word_prefix(term)}" for term in words(word) if len(term) >= 4 and term not in _FUNCTION_WORDS]
-        for word in query_words
-    }
-    if not any(terms_of.values()):
-        return {word: [] for word in query_words}
-    candidates = list(Category.objects.filter(pk__in=among).values_list("pk", "scheme", "lineage", "search_text"))
-    codes = {code for _pk, _scheme, lineage, _text in candidates for code in lineage.strip("/").split("/") if code}
-    texts = {
-        (scheme, code): text
-        for scheme, code, text in Category.objects.filter(code__in=codes).values_list("scheme", "code", "search_text")
-    }
-    named = {}
-    for word, terms in terms_of.items():
-        named[word] = [
-            pk
-            for pk, scheme, lineage, text in candidates
-            if terms
-            and any(
-                all(term in candidate_text for term in terms)
-                for candidate_text in [text, *(texts.get((scheme, code), "") for code in lineage.strip("/").split("/"))]
-            )
-        ]
-    return named
-
-
 def category_subtree(*, code: str, scheme: str = "CPV") -> QuerySet[Category]:
     """The category and everything below it."""
     return Category.objects.filter(scheme=scheme, lineage__contains=f"/{code}/")

@@ -204,6 +204,32 @@ class TestCategoriesNamed:
         assert {c.code for c in categories_named(word="leite", among=among)} == {"15511000"}
         assert {c.code for c in categories_named(word="usinagem", among=among)} == {"42612000"}
 
+    def test_ancestors_are_read_in_the_candidates_own_scheme(self):
+        # Another scheme reusing CPV's codes: its ancestors' names must not be taken for CPV's, nor CPV's for its.
+        other_root = Category.objects.create(
+            scheme="LOCAL",
+            code="15000000",
+            level=1,
+            lineage="/15000000/",
+            name_en="Zebra crossings",
+            search_text=search_text("15000000", en="Zebra crossings"),
+        )
+        other_leaf = Category.objects.create(
+            scheme="LOCAL",
+            code="15511000",
+            level=2,
+            lineage="/15000000/15511000/",
+            parent=other_root,
+            name_en="Road paint",
+            search_text=search_text("15511000", en="Road paint"),
+        )
+        cpv = Category.objects.filter(scheme="CPV", code__in=["15511000", "14724000", "42612000"])
+        among = Category.objects.filter(pk__in=[*cpv.values_list("pk", flat=True), other_leaf.pk]).values("pk")
+        named = {word: {c.pk for c in categories_named(word=word, among=among)} for word in ("zebra", "leite", "road")}
+        assert named["zebra"] == {other_leaf.pk}
+        assert named["leite"] == {cpv.get(code="15511000").pk}
+        assert named["road"] == {other_leaf.pk}
+
     @pytest.mark.parametrize("word", ["de", "para", "the", "con", "sin", "ab"])
     def test_short_and_function_words_name_nothing(self, word):
         assert not categories_named(word=word).exists()

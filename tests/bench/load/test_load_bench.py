@@ -6,7 +6,7 @@ the seeded bench database of a previous run instead of re-creating it; LOAD_WORK
 
 The bench owns the PostgreSQL database enlace_load and Redis database 8; it drops and re-creates them. It prints a
 table per endpoint (requests, failures, p50, p95, requests/s) and asserts that no request failed and that the
-supplier search API is no slower at p95 than the requirement-matches API.
+supplier search API is no slower, at p50 and at p95, than the requirement-matches API.
 """
 
 import json
@@ -81,6 +81,10 @@ def _prepare_database(env):
     assert migrated.returncode == 0, migrated.stderr[-3000:]
     seeded = _run([python, "manage.py", "seed_demo"], {**env, "CELERY_TASK_ALWAYS_EAGER": "true"}, 1800)
     assert seeded.returncode == 0, seeded.stderr[-3000:]
+    # A server's autovacuum gathers the planner's statistics after a bulk load like this seed; where autovacuum is
+    # off (as on the CI machine) the planner would guess, and scan tables that an index answers.
+    with psycopg.connect(f"{PG}/{DATABASE}", autocommit=True) as connection:
+        connection.execute("ANALYZE")
 
 
 def _collectstatic(env) -> dict:
@@ -247,6 +251,11 @@ def test_load_on_demo_data(tmp_path):
     assert result["total"]["requests"] > 0
     assert result["total"]["failures"] == 0, result["errors"]
     assert sum(row["failures"] for row in result["ramp_rows"]) == 0, result["errors"]
-    search, matches = by_name[SEARCH]["p95"], by_name[MATCHES]["p95"]
-    print(f"supplier search API p95 {search:.0f} ms; requirement matches API p95 {matches:.0f} ms")
-    assert search <= matches, f"supplier search p95 {search} ms is slower than the matches p95 {matches} ms"
+    search, matches = by_name[SEARCH], by_name[MATCHES]
+    for percentile in ("p50", "p95"):
+        print(
+            f"supplier search API {percentile} {search[percentile]:.0f} ms; "
+            f"requirement matches API {percentile} {matches[percentile]:.0f} ms"
+        )
+    slower = [p for p in ("p50", "p95") if search[p] > matches[p]]
+    assert not slower, f"supplier search is slower than the requirement matches at {', '.join(slower)}"
