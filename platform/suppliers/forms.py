@@ -156,6 +156,16 @@ class SupplierSearchForm(forms.Form):
     size_class = forms.ChoiceField(
         label=_("Size"), required=False, choices=[("", "—"), *Organisation.SizeClass.choices]
     )
+    # The orders search_suppliers knows; readiness first unless the reader picks another.
+    ordering = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("-readiness", _("Readiness, highest first")),
+            ("name", _("Name, A to Z")),
+            ("-updated", _("Recently updated")),
+        ],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

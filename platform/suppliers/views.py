@@ -203,7 +203,7 @@ def search(request):
     if form.is_valid() or not request.GET:
         data = form.cleaned_data if form.is_bound else {}
         results = selectors.search_suppliers_by(
-            user=request.user, filters=data, ordering=request.GET.get("ordering", "-readiness")
+            user=request.user, filters=data, ordering=data.get("ordering") or "-readiness"
         )
     page = OneQueryPaginator(selectors.search_results(results), 20).get_page(request.GET.get("page"))
     page.object_list = selectors.summarise_results(page.object_list)

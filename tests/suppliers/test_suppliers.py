@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from suppliers import selectors, services
@@ -355,6 +355,28 @@ class TestPages:
         assert client.get("/suppliers/search/").status_code == 403
         client.force_login(buyer_owner)
         assert client.get("/suppliers/search/").status_code == 200
+
+    def test_search_page_sorts_as_the_reader_picks_unassessed_suppliers_last(self, client, buyer_owner):
+        scores = {"Alfa Metales": None, "Beta Metales": Decimal("40"), "Gamma Metales": Decimal("90")}
+        for name, score in scores.items():
+            profile = factories.SupplierProfileFactory(organisation__legal_name=name, summary="metales")
+            SupplierProfile.objects.filter(pk=profile.pk).update(readiness_score=score)
+        client.force_login(buyer_owner)
+
+        def names(**params):
+            response = client.get("/suppliers/search/", {"q": "metales", **params})
+            assert response.status_code == 200
+            return [str(profile.organisation) for profile in response.context["page"]]
+
+        assert names() == ["Gamma Metales", "Beta Metales", "Alfa Metales"]  # readiness first, unassessed last
+        assert names(ordering="name") == ["Alfa Metales", "Beta Metales", "Gamma Metales"]
+        with translation.override("es"):
+            page = client.get("/es/suppliers/search/", {"q": "metales", "ordering": "name"}).content.decode()
+        assert "Ordenar por" in page
+        assert '<option value="name" selected>' in page
+        refused = client.get("/suppliers/search/", {"q": "metales", "ordering": "price"})
+        assert refused.context["form"].errors["ordering"]
+        assert list(refused.context["page"]) == []
 
     def test_queue_only_for_agency(self, client, buyer_owner, agency_user):
         client.force_login(buyer_owner)
