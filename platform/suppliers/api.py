@@ -282,6 +282,9 @@ class SupplierFilter(filters.FilterSet):
     size_class = filters.ChoiceFilter(method="filter_nothing", choices=Organisation.SizeClass.choices)
     min_readiness = filters.NumberFilter(method="filter_nothing", min_value=0, max_value=100)
     language = filters.ChoiceFilter(method="filter_nothing", choices=Capability.Language.choices)
+    ordering = filters.ChoiceFilter(
+        method="filter_nothing", choices=list(selectors.SEARCH_ORDERINGS.items()), label="order (name by default)"
+    )
 
     class Meta:
         model = SupplierProfile
@@ -301,6 +304,9 @@ class SupplierViewSet(
     permission_classes = [OrganisationScoped]
     readable_by_others = True
     filterset_class = SupplierFilter
+    # SupplierFilter documents and validates every parameter of the search (its ``ordering`` and ``q`` included);
+    # the default search and ordering backends would advertise parameters this endpoint does not read.
+    filter_backends = [filters.DjangoFilterBackend]
     pagination_class = OneQueryPagination  # the search's page and its count in one query
     http_method_names = ["get", "patch", "post"]
 
@@ -314,7 +320,9 @@ class SupplierViewSet(
             if not form.is_valid():
                 raise serializers.ValidationError(form.errors)
             found = selectors.search_suppliers_by(
-                user=self.request.user, filters=form.form.cleaned_data, ordering=params.get("ordering", "name")
+                user=self.request.user,
+                filters=form.form.cleaned_data,
+                ordering=form.form.cleaned_data.get("ordering") or "name",
             )
             return selectors.search_results(found)
         return selectors.with_details(selectors.profiles_visible_to(user=self.request.user))

@@ -7,6 +7,7 @@ from taxonomy.models import CertificationStandard
 from taxonomy.selectors import normalise_cpv_code
 
 from .models import DIAGNOSTIC_AREAS, Capability, Certification, Machine, SupplierProfile
+from .selectors import SEARCH_ORDERINGS
 
 
 class ProfileForm(forms.ModelForm):
@@ -156,16 +157,8 @@ class SupplierSearchForm(forms.Form):
     size_class = forms.ChoiceField(
         label=_("Size"), required=False, choices=[("", "—"), *Organisation.SizeClass.choices]
     )
-    # The orders search_suppliers knows; readiness first unless the reader picks another.
-    ordering = forms.ChoiceField(
-        label=_("Sort by"),
-        required=False,
-        choices=[
-            ("-readiness", _("Readiness, highest first")),
-            ("name", _("Name, A to Z")),
-            ("-updated", _("Recently updated")),
-        ],
-    )
+    # Readiness first unless the reader picks another order.
+    ordering = forms.ChoiceField(label=_("Sort by"), required=False, choices=list(SEARCH_ORDERINGS.items()))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -83,6 +83,14 @@ def with_details(queryset: QuerySet[SupplierProfile]) -> QuerySet[SupplierProfil
     )
 
 
+# The orders a supplier search offers (the page's sort control, the API's ``ordering``), in the reader's words.
+SEARCH_ORDERINGS = {
+    "-readiness": _("Readiness, highest first"),
+    "name": _("Name, A to Z"),
+    "-updated": _("Recently updated"),
+}
+
+
 def search_suppliers(
     *,
     user,
@@ -149,7 +157,7 @@ def search_suppliers(
         # Suppliers not yet assessed last, on PostgreSQL too (where a descending order puts nulls first).
         "-readiness": [F("readiness_score").desc(nulls_last=True), "organisation__legal_name"],
         "-updated": ["-updated_at"],
-    }.get(ordering, ["organisation__legal_name"])
+    }.get(ordering, ["organisation__legal_name"])  # the keys of SEARCH_ORDERINGS
     # What a result shows of capabilities and certificates is read with the page (search_results), not here: the
     # buyer's invitation picker uses this for names only.
     return queryset.order_by(*order, "pk")

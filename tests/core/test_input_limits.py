@@ -126,7 +126,7 @@ def test_contains_nul_finds_every_encoding_of_nul():
     "url",
     [
         "/api/v1/requirements/?search=a%00b",
-        "/api/v1/suppliers/?search=%00",
+        "/api/v1/suppliers/?q=%00",
         "/api/v1/categories/?q=%00",
         "/api/v1/categories/4200%000/",
         "/api/v1/certification-standards/ISO%00/",

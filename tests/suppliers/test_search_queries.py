@@ -234,3 +234,20 @@ def test_a_result_is_what_drfs_own_fields_would_write(buyer_client):
     assert {result["verified_at"] is None for result in written} == {True, False}
     assert None in {result["organisation"]["employees"] for result in written}
     assert buyer_client.get("/api/v1/suppliers/?ordering=-readiness").json()["results"][0]["readiness_score"] == "71.50"
+
+
+def test_the_api_orders_as_asked_and_refuses_an_unknown_order(buyer_client):
+    for name, score in (("Alfa", None), ("Beta", Decimal("40")), ("Gamma", Decimal("90"))):
+        profile = factories.SupplierProfileFactory(organisation__legal_name=name)
+        SupplierProfile.objects.filter(pk=profile.pk).update(readiness_score=score)
+
+    def names(**params):
+        response = buyer_client.get("/api/v1/suppliers/", params)
+        assert response.status_code == 200
+        return [row["organisation"]["legal_name"] for row in response.json()["results"]]
+
+    assert names() == ["Alfa", "Beta", "Gamma"]
+    assert names(ordering="-readiness") == ["Gamma", "Beta", "Alfa"]
+    refused = buyer_client.get("/api/v1/suppliers/", {"ordering": "price"})
+    assert refused.status_code == 400
+    assert "ordering" in refused.json()["errors"]
