@@ -21,6 +21,11 @@ INBOX_PAGE = 25
 THREAD_PAGE = 30
 
 
+def _to_message(thread, message):
+    """The thread's page, scrolled to ``message``."""
+    return redirect(f"{reverse('conversations:thread', args=[thread.pk])}#message-{message.pk}")
+
+
 @login_required
 def inbox(request):
     page = Paginator(selectors.inbox(user=request.user), INBOX_PAGE).get_page(request.GET.get("page"))
@@ -69,7 +74,7 @@ def thread_page(request, pk: int):
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("Message sent."))
-                return redirect(f"{reverse('conversations:thread', args=[thread.pk])}#message-{message.pk}")
+                return _to_message(thread, message)
         status = 400
     all_messages = selectors.messages_of(thread=thread)
     paginator = Paginator(all_messages, THREAD_PAGE)
@@ -165,7 +170,7 @@ def contact(request, pk: int):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Message sent; the supplier is now a contact of yours."))
-            return redirect(f"{reverse('conversations:thread', args=[thread.pk])}#message-{message.pk}")
+            return _to_message(thread, message)
     return render(
         request,
         "conversations/contact.html",

@@ -19,7 +19,15 @@ from core.parsers import JSONParser
 from suppliers.models import SupplierProfile
 
 from . import selectors, services
-from .models import Clarification, DeclineReason, Response, ResponseAttachment, ResponseKind, ResponseRevision
+from .models import (
+    OFFER_FIELDS,
+    Clarification,
+    DeclineReason,
+    Response,
+    ResponseAttachment,
+    ResponseKind,
+    ResponseRevision,
+)
 
 MAX_NOTES = 8000
 
@@ -39,18 +47,7 @@ class ResponseAttachmentSerializer(serializers.ModelSerializer):
 class RevisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = ResponseRevision
-        fields = [
-            "version",
-            "kind",
-            "price",
-            "currency",
-            "unit",
-            "lead_time_days",
-            "valid_until",
-            "notes",
-            "decline_reason",
-            "submitted_at",
-        ]
+        fields = ["version", *OFFER_FIELDS, "submitted_at"]
 
 
 class ResponseSerializer(serializers.ModelSerializer):
@@ -66,14 +63,7 @@ class ResponseSerializer(serializers.ModelSerializer):
             "requirement_title",
             "supplier",
             "supplier_name",
-            "kind",
-            "price",
-            "currency",
-            "unit",
-            "lead_time_days",
-            "valid_until",
-            "notes",
-            "decline_reason",
+            *OFFER_FIELDS,
             "status",
             "version",
             "created_at",

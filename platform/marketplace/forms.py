@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import DeclineReason, Response, ResponseKind
+from .models import OFFER_FIELDS, DeclineReason, Response, ResponseKind
 from .selectors import SORTS
 
 
@@ -46,19 +46,7 @@ class ResponseForm(forms.Form):
     def initial_from(cls, response: Response | None) -> dict:
         if response is None:
             return {"kind": ResponseKind.QUOTE}
-        return {
-            name: getattr(response, name)
-            for name in (
-                "kind",
-                "price",
-                "currency",
-                "unit",
-                "lead_time_days",
-                "valid_until",
-                "notes",
-                "decline_reason",
-            )
-        }
+        return {name: getattr(response, name) for name in OFFER_FIELDS}
 
 
 class QuestionForm(forms.Form):

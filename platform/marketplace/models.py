@@ -61,6 +61,10 @@ class _Offer(models.Model):
         abstract = True
 
 
+# An offer's own fields (what a revision keeps of its response), in the order forms and the API show them.
+OFFER_FIELDS = ("kind", "price", "currency", "unit", "lead_time_days", "valid_until", "notes", "decline_reason")
+
+
 class Response(_Offer):
     requirement = models.ForeignKey("buyers.Requirement", on_delete=models.CASCADE, related_name="responses")
     supplier = models.ForeignKey("suppliers.SupplierProfile", on_delete=models.CASCADE, related_name="responses")

@@ -29,6 +29,7 @@ from suppliers.models import SupplierProfile
 
 from . import selectors
 from .models import (
+    OFFER_FIELDS,
     Clarification,
     DeclineReason,
     Response,
@@ -46,7 +47,6 @@ from .signals import (
     response_submitted,
 )
 
-OFFER_FIELDS = ("kind", "price", "currency", "unit", "lead_time_days", "valid_until", "notes", "decline_reason")
 MAX_ATTACHMENTS = 5
 MAX_PRICE = Decimal("1e12")
 

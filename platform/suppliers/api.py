@@ -118,20 +118,7 @@ class OrganisationSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organisation
-        fields = [
-            "id",
-            "legal_name",
-            "trade_name",
-            "country",
-            "region",
-            "city",
-            "size_class",
-            "employees",
-            "women_employees",
-            "year_founded",
-            "website",
-            "verification_status",
-        ]
+        fields = list(selectors.ORGANISATION_SUMMARY_FIELDS)
 
 
 class SupplierSerializer(serializers.ModelSerializer):
@@ -248,18 +235,8 @@ class SupplierSearchResultSerializer(serializers.ModelSerializer):
         return {
             "id": instance.pk,
             "organisation": {
-                "id": organisation.pk,
-                "legal_name": organisation.legal_name,
-                "trade_name": organisation.trade_name,
+                **{name: getattr(organisation, name) for name in selectors.ORGANISATION_SUMMARY_FIELDS},
                 "country": organisation.country.code,
-                "region": organisation.region,
-                "city": organisation.city,
-                "size_class": organisation.size_class,
-                "employees": organisation.employees,
-                "women_employees": organisation.women_employees,
-                "year_founded": organisation.year_founded,
-                "website": organisation.website,
-                "verification_status": organisation.verification_status,
             },
             "summary": instance.summary,
             "readiness_score": _formatted(_SCORE, instance.readiness_score),

@@ -179,6 +179,22 @@ def _rows_of(queryset: QuerySet, **fields) -> Subquery:
     return Subquery(grouped.annotate(rows=_JsonArray(JSONObject(**fields))).values("rows"), output_field=JSONField())
 
 
+# What a result shows of a supplier's organisation (OrganisationSummarySerializer, the search page).
+ORGANISATION_SUMMARY_FIELDS = (
+    "id",
+    "legal_name",
+    "trade_name",
+    "country",
+    "region",
+    "city",
+    "size_class",
+    "employees",
+    "women_employees",
+    "year_founded",
+    "website",
+    "verification_status",
+)
+
 # The columns a search result shows (SupplierSearchResultSerializer, templates/suppliers/search.html): anything else
 # is left unread, and would cost a query per result if something read it (the search tests count them).
 RESULT_FIELDS = (
@@ -190,23 +206,7 @@ RESULT_FIELDS = (
     "verification_status",
     "verified_at",
     "updated_at",
-    *(
-        f"organisation__{name}"
-        for name in (
-            "id",
-            "legal_name",
-            "trade_name",
-            "country",
-            "region",
-            "city",
-            "size_class",
-            "employees",
-            "women_employees",
-            "year_founded",
-            "website",
-            "verification_status",
-        )
-    ),
+    *(f"organisation__{name}" for name in ORGANISATION_SUMMARY_FIELDS),
 )
 
 

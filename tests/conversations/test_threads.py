@@ -246,3 +246,42 @@ def test_the_nav_badge_counts_unread_messages(world):
     services.post_message(actor=world.buyer_owner, thread=thread, body="Uno")
     services.post_message(actor=world.buyer_owner, thread=thread, body="Dos")
     assert b'id="unread-messages">2<' in client.get("/linkages/").content
+
+
+def test_the_inbox_costs_the_same_queries_for_few_or_many_threads(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from linkages import services as linkage_services
+    from linkages.models import Stage
+
+    def open_threads(count):
+        for _ in range(count):
+            supplier = factories.SupplierProfileFactory()
+            requirement = factories.RequirementFactory(buyer=world.buyer)
+            linkage, _created = linkage_services.create_linkage(
+                actor=None,
+                buyer=world.buyer,
+                supplier=supplier,
+                requirement=requirement,
+                stage=Stage.CONTACTED,
+                system=True,
+            )
+            thread = services.open_thread(actor=world.buyer_owner, linkage=linkage)
+            services.post_message(actor=world.buyer_owner, thread=thread, body="Hola", attachments=[])
+
+    def inbox_queries(user):
+        client = _page_client(user)
+        client.get("/messages/")  # the session's first page may write it
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/messages/")
+        assert response.status_code == 200
+        return len(captured), response.content.decode().count("thread-row")
+
+    open_threads(2)
+    for user in (world.buyer_owner, world.agency):
+        few, shown_few = inbox_queries(user)
+        open_threads(4)
+        many, shown_many = inbox_queries(user)
+        assert shown_many == shown_few + 4
+        assert many == few, user
